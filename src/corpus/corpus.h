@@ -1,0 +1,61 @@
+// A Corpus is the tunes of one or more folders of ABC, read, normalised,
+// de-duplicated and split into train/valid/test by a hash of each normalised
+// tune: a tune never sits in two splits, and the split does not change when
+// files are re-ordered or renamed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "abc/diagnostic.h"
+#include "abc/tune.h"
+#include "base/status.h"
+#include "tokens/vocabulary.h"
+
+namespace tunesmith::corpus {
+
+enum class Split { kTrain, kValid, kTest };
+const char* SplitName(Split s);  // "train", "valid", "test"
+
+struct LoadOptions {
+  double valid_fraction = 0.05;  // share of tunes in the validation split
+  double test_fraction = 0.05;   // share of tunes in the test split
+};
+
+struct CorpusTune {
+  abc::Tune tune;     // as read (own key, own L:)
+  uint64_t hash = 0;  // of the normalised token stream; decides the split and finds duplicates
+  Split split = Split::kTrain;
+};
+
+struct LoadStats {
+  int files = 0;
+  int tunes_seen = 0;  // X: lines met
+  int rejected = 0;    // tunes the reader (or the tokenizer) could not take
+  int duplicates = 0;  // exact duplicates after normalisation, dropped
+  int kept = 0;        // tunes in the corpus
+  int train = 0, valid = 0, test = 0;
+};
+
+struct Corpus {
+  std::vector<CorpusTune> tunes;
+  LoadStats stats;
+  std::vector<abc::Diagnostic> diagnostics;  // what the reader said, per file
+
+  // Hash of the sorted tune hashes with their splits: two corpora with the same
+  // fingerprint hold the same tunes in the same splits. Stored in checkpoints.
+  std::string Fingerprint() const;
+};
+
+// Reads every .abc file under each path (files or folders, recursively, in
+// sorted order). Fails only when a path does not exist or cannot be read.
+Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptions& options = {});
+
+// Token ids of every tune of one split, each sequence <s> ... </s>, in corpus order.
+struct EncodedSplit {
+  std::vector<std::vector<int32_t>> tunes;
+  std::vector<int> corpus_index;  // tunes[i] is corpus.tunes[corpus_index[i]]
+};
+
+}  // namespace tunesmith::corpus
