@@ -1,6 +1,6 @@
 // Transposition that keeps the mode and spells accidentals by the new key:
-// D dorian moved to C is C dorian, and its F natural (a flat sixth? no: the
-// minor third) is written _E, not ^D.
+// D dorian moved to C is C dorian, and its F (the minor third) is written _E
+// there (in K:Cdor, simply E), never ^D.
 #pragma once
 
 #include "abc/tune.h"
