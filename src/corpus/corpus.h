@@ -58,4 +58,11 @@ struct EncodedSplit {
   std::vector<int> corpus_index;  // tunes[i] is corpus.tunes[corpus_index[i]]
 };
 
+// The vocabulary of every tune of the corpus (all splits) for one tokenizer kind.
+tokens::Vocabulary BuildVocabulary(const Corpus& corpus, tokens::TokenizerKind kind);
+
+// Encodes every tune of `split` with `vocab` (its kind decides the tokenizer);
+// tokens missing from `vocab` become <unk>.
+EncodedSplit EncodeSplit(const Corpus& corpus, const tokens::Vocabulary& vocab, Split split);
+
 }  // namespace tunesmith::corpus
