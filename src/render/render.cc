@@ -1,0 +1,262 @@
+#include "render/render.h"
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+
+#include "render/external_tool.h"
+#include "render/tune_text.h"
+
+namespace tunesmith::render {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> Lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+int ParseInt(std::string_view s) {
+  int value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+Status CheckMidiRange(const char* what, int value) {
+  if (value >= 0 && value <= 127) return Status::Ok();
+  return Status::Error(std::string(what) + " must be 0..127 (General MIDI), not " + std::to_string(value));
+}
+
+// The directives that carry MidiOptions into the tune, placed after its K: line.
+std::vector<std::string> MidiDirectives(const MidiOptions& options) {
+  std::vector<std::string> lines = {"%%MIDI program " + std::to_string(options.program)};
+  if (options.chords) {
+    lines.push_back("%%MIDI gchordon");
+    lines.push_back("%%MIDI chordprog " + std::to_string(options.chord_program));
+    lines.push_back("%%MIDI bassprog " + std::to_string(options.bass_program));
+    lines.push_back("%%MIDI chordvol " + std::to_string(options.chord_velocity));
+    lines.push_back("%%MIDI bassvol " + std::to_string(options.bass_velocity));
+  } else {
+    lines.push_back("%%MIDI gchordoff");
+  }
+  return lines;
+}
+
+// All error messages, one per paragraph, for a Status.
+std::string JoinErrors(const std::vector<ToolMessage>& messages, std::string_view tune_text, const TuneLocation& where) {
+  std::string joined;
+  for (const ToolMessage& m : messages) {
+    if (m.severity != ToolMessage::Severity::kError) continue;
+    if (!joined.empty()) joined += "\n";
+    joined += FormatToolMessage(m, tune_text, where);
+  }
+  return joined;
+}
+
+}  // namespace
+
+std::string FormatToolMessage(const ToolMessage& message, std::string_view tune_text, const TuneLocation& where) {
+  std::string out = where.file;
+  if (message.line > 0) {
+    out += ":" + std::to_string(where.first_line + message.line - 1);
+    if (message.column > 0) out += ":" + std::to_string(message.column);
+  }
+  out += ": " + message.tool + (message.severity == ToolMessage::Severity::kError ? " error: " : " warning: ");
+  out += message.text;
+  std::vector<std::string_view> lines = Lines(tune_text);
+  if (message.line > 0 && message.line <= static_cast<int>(lines.size())) {
+    std::string_view line = lines[message.line - 1];
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out += "\n  ";
+    out += line;
+    if (message.column > 0 && message.column <= static_cast<int>(line.size()) + 1) {
+      out += "\n  ";
+      // Keep tabs so the caret lines up under a tab-indented line.
+      for (int i = 0; i < message.column - 1; ++i) out += line[i] == '\t' ? '\t' : ' ';
+      out += "^";
+    }
+  }
+  return out;
+}
+
+std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
+  std::vector<ToolMessage> messages;
+  for (std::string_view line : Lines(output)) {
+    line = Trim(line);
+    ToolMessage m;
+    m.tool = "abc2midi";
+    if (line.find("Error") != std::string_view::npos) {
+      m.severity = ToolMessage::Severity::kError;
+    } else if (line.find("Warning") != std::string_view::npos) {
+      m.severity = ToolMessage::Severity::kWarning;
+    } else {
+      continue;
+    }
+    // "Error in line-char 5-8 : Guitar chord does not start with A-G or a-g"; the column is 0-based.
+    constexpr std::string_view kWhere = "line-char ";
+    size_t at = line.find(kWhere);
+    size_t colon = line.find(" : ");
+    if (at != std::string_view::npos) {
+      std::string_view pos = line.substr(at + kWhere.size());
+      pos = pos.substr(0, pos.find(' '));
+      size_t dash = pos.find('-');
+      if (dash != std::string_view::npos) {
+        m.line = ParseInt(pos.substr(0, dash));
+        m.column = ParseInt(pos.substr(dash + 1)) + 1;
+      }
+    }
+    m.text = std::string(colon != std::string_view::npos ? Trim(line.substr(colon + 3)) : line);
+    messages.push_back(std::move(m));
+  }
+  return messages;
+}
+
+std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output) {
+  std::vector<ToolMessage> messages;
+  for (std::string_view line : Lines(output)) {
+    line = Trim(line);
+    ToolMessage m;
+    m.tool = "abcm2ps";
+    size_t kind = line.find(": error: ");
+    size_t kind_length = 9;
+    m.severity = ToolMessage::Severity::kError;
+    if (kind == std::string_view::npos) {
+      kind = line.find(": warning: ");
+      kind_length = 11;
+      m.severity = ToolMessage::Severity::kWarning;
+    }
+    if (kind == std::string_view::npos) {
+      // Unlocated complaints ("error: ...", "Warning: ...") still matter; banner lines do not.
+      bool error = line.rfind("error", 0) == 0 || line.rfind("Error", 0) == 0;
+      bool warning = line.rfind("warning", 0) == 0 || line.rfind("Warning", 0) == 0;
+      if (!error && !warning) continue;
+      m.severity = error ? ToolMessage::Severity::kError : ToolMessage::Severity::kWarning;
+      size_t colon = line.find(':');
+      m.text = std::string(colon != std::string_view::npos ? Trim(line.substr(colon + 1)) : line);
+      messages.push_back(std::move(m));
+      continue;
+    }
+    // "tune.abc:5:7: error: Decoration !foo! not defined": file, line and column before the kind.
+    std::string_view place = line.substr(0, kind);
+    size_t last = place.rfind(':');
+    if (last != std::string_view::npos) {
+      size_t before = place.rfind(':', last - 1);
+      if (before != std::string_view::npos && last > 0) {
+        m.line = ParseInt(place.substr(before + 1, last - before - 1));
+        m.column = ParseInt(place.substr(last + 1));
+      } else {
+        m.line = ParseInt(place.substr(last + 1));
+      }
+    }
+    m.text = std::string(Trim(line.substr(kind + kind_length)));
+    messages.push_back(std::move(m));
+  }
+  return messages;
+}
+
+Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options, const TuneLocation& where) {
+  for (auto [what, value] : {std::pair{"program", options.program}, std::pair{"chord_program", options.chord_program},
+                             std::pair{"bass_program", options.bass_program},
+                             std::pair{"chord_velocity", options.chord_velocity},
+                             std::pair{"bass_velocity", options.bass_velocity}}) {
+    if (Status s = CheckMidiRange(what, value); !s.ok()) return s;
+  }
+  if (options.default_tempo_qpm <= 0) {
+    return Status::Error("default tempo must be positive, not " + std::to_string(options.default_tempo_qpm));
+  }
+  Result<std::filesystem::path> tool = FindTool(options.abc2midi, "abcmidi");
+  if (!tool.ok()) return tool.status();
+
+  HeaderInsertion tune = InsertAfterKeyLine(abc_text, MidiDirectives(options));
+  if (tune.key_line == 0) {
+    return Status::Error(where.file + ":" + std::to_string(where.first_line) +
+                         ": the tune has no K: line (the key field that ends an ABC tune header)");
+  }
+  Result<ScratchDir> scratch = ScratchDir::Create();
+  if (!scratch.ok()) return scratch.status();
+  const std::filesystem::path abc_path = scratch->path() / "tune.abc";
+  const std::filesystem::path midi_path = scratch->path() / "tune.mid";
+  if (Status s = WriteFileAtomically(abc_path, tune.text); !s.ok()) return s;
+
+  Result<ToolRun> run = RunTool({tool->string(), abc_path.string(), "-o", midi_path.string(), "-Q",
+                                 std::to_string(options.default_tempo_qpm)},
+                                scratch->path(), options.timeout_seconds);
+  if (!run.ok()) return run.status();
+
+  MidiFile midi;
+  midi.messages = ParseAbc2midiOutput(run->out + run->err);
+  for (ToolMessage& m : midi.messages) {
+    // Back to the caller's lines: our directives sit just after the K: line.
+    if (m.line > tune.key_line + tune.inserted) {
+      m.line -= tune.inserted;
+    } else if (m.line > tune.key_line) {
+      m.line = tune.key_line;
+      m.column = 0;
+    }
+  }
+  bool has_errors = std::any_of(midi.messages.begin(), midi.messages.end(), [](const ToolMessage& m) {
+    return m.severity == ToolMessage::Severity::kError;
+  });
+  if (options.strict && has_errors) return Status::Error(JoinErrors(midi.messages, abc_text, where));
+
+  std::error_code ec;
+  if (run->exit_code != 0 || !std::filesystem::is_regular_file(midi_path, ec)) {
+    std::string why = has_errors ? "\n" + JoinErrors(midi.messages, abc_text, where) : "";
+    return Status::Error(where.file + ":" + std::to_string(where.first_line) + ": abc2midi wrote no MIDI file (exit " +
+                         std::to_string(run->exit_code) + ")" + why);
+  }
+  Result<std::string> bytes = ReadFileBytes(midi_path);
+  if (!bytes.ok()) return bytes.status();
+  midi.bytes = std::move(*bytes);
+  return midi;
+}
+
+Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, const TuneLocation& where) {
+  Result<std::filesystem::path> tool = FindTool(options.abcm2ps, "abcm2ps");
+  if (!tool.ok()) return tool.status();
+  Result<ScratchDir> scratch = ScratchDir::Create();
+  if (!scratch.ok()) return scratch.status();
+  const std::filesystem::path abc_path = scratch->path() / "tune.abc";
+  if (Status s = WriteFileAtomically(abc_path, abc_text); !s.ok()) return s;
+
+  // -g: SVG, one file per tune; -O names it (abcm2ps adds a number: tune001.svg).
+  Result<ToolRun> run = RunTool({tool->string(), "-g", abc_path.string(), "-O", (scratch->path() / "tune.svg").string()},
+                                scratch->path(), options.timeout_seconds);
+  if (!run.ok()) return run.status();
+
+  SvgFile svg;
+  svg.messages = ParseAbcm2psOutput(run->out + run->err);
+  std::vector<std::filesystem::path> pages;
+  for (const auto& entry : std::filesystem::directory_iterator(scratch->path())) {
+    if (entry.path().extension() == ".svg") pages.push_back(entry.path());
+  }
+  std::sort(pages.begin(), pages.end());
+  // abcm2ps exits 1 when it reported an error but still drew the tune; anything else is a crash.
+  if (pages.empty() || run->exit_code > 1) {
+    std::string why = JoinErrors(svg.messages, abc_text, where);
+    return Status::Error(where.file + ":" + std::to_string(where.first_line) + ": abcm2ps drew no sheet music (exit " +
+                         std::to_string(run->exit_code) + ")" + (why.empty() ? "" : "\n" + why));
+  }
+  if (pages.size() > 1) {
+    svg.messages.push_back({ToolMessage::Severity::kWarning, "abcm2ps", 0, 0,
+                            "the text held " + std::to_string(pages.size()) + " tunes; only the first was kept"});
+  }
+  Result<std::string> bytes = ReadFileBytes(pages.front());
+  if (!bytes.ok()) return bytes.status();
+  svg.svg = std::move(*bytes);
+  return svg;
+}
+
+}  // namespace tunesmith::render

@@ -1,0 +1,42 @@
+// ABC text handled as text: splitting a file into its tunes and adding
+// directives to a tune's header. Rendering hands text to external tools, so
+// it needs no parse tree; this keeps src/render independent of src/abc.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tunesmith::render {
+
+// One tune of a file, as written.
+struct TuneText {
+  std::string x;      // the X: reference number as written (trimmed), e.g. "12"
+  std::string title;  // the first T: line's text (trimmed); empty if none
+  std::string text;   // the tune's lines, from its X: line to before the blank line that ends it
+  int first_line = 1; // 1-based line of the X: line in the file
+};
+
+struct AbcFileText {
+  std::string header;           // lines before the first X: (the ABC file header), as written
+  std::vector<TuneText> tunes;  // in file order
+};
+
+// Splits `text` into tunes the way ABC 2.1 delimits them: a tune starts at a
+// line beginning "X:" and ends at the first blank line (or the next X: line).
+// Lines between a tune's end and the next X: are free text and are dropped.
+AbcFileText SplitTunes(std::string_view text);
+
+// Where InsertAfterKeyLine put its lines.
+struct HeaderInsertion {
+  std::string text;    // the tune with the lines added
+  int key_line = 0;    // 1-based line of the K: field that ends the header in the original text (0: none)
+  int inserted = 0;    // number of lines added just after it
+};
+
+// Adds `lines` (each without its newline) right after the K: field that ends
+// the tune header, so they apply to the whole body. A tune without a header
+// K: line is returned unchanged with key_line = 0.
+HeaderInsertion InsertAfterKeyLine(std::string_view tune, const std::vector<std::string>& lines);
+
+}  // namespace tunesmith::render
