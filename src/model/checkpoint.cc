@@ -1,0 +1,187 @@
+#include "model/checkpoint.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace tunesmith::model {
+
+namespace {
+
+// Section names; an unknown name is skipped on reading (a newer writer may add some).
+constexpr char kModel[] = "model";
+constexpr char kVocabulary[] = "vocabulary";
+constexpr char kWeights[] = "weights";
+constexpr char kCorpus[] = "corpus.fingerprint";
+constexpr char kTrainConfig[] = "train.config";
+constexpr char kTrainState[] = "train.state";
+constexpr char kOptimizer[] = "optimizer";
+constexpr char kRng[] = "rng";
+constexpr char kExtraPrefix[] = "extra/";
+
+uint64_t Fnv1a64(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : bytes) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+template <typename T>
+void PutLe(std::string& out, T value) {
+  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((static_cast<uint64_t>(value) >> (8 * i)) & 0xff));
+}
+
+template <typename T>
+T GetLe(std::string_view bytes, size_t at) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+  return static_cast<T>(v);
+}
+
+void PutSection(std::string& out, std::string_view name, std::string_view payload) {
+  PutLe<uint16_t>(out, static_cast<uint16_t>(name.size()));
+  out.append(name);
+  PutLe<uint64_t>(out, payload.size());
+  out.append(payload);
+}
+
+std::string DumpJson(const nlohmann::json& j) { return j.is_null() ? std::string() : j.dump(); }
+
+Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Error(std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string EncodeCheckpoint(const Checkpoint& c) {
+  std::vector<std::pair<std::string, std::string_view>> sections;
+  const std::string model_json = ModelConfigToJson(c.model).dump();
+  const std::string train_config = DumpJson(c.train_config);
+  const std::string train_state = DumpJson(c.train_state);
+  sections.emplace_back(kModel, model_json);
+  sections.emplace_back(kVocabulary, c.vocabulary);
+  sections.emplace_back(kWeights, c.weights);
+  sections.emplace_back(kCorpus, c.corpus_fingerprint);
+  if (!train_config.empty()) sections.emplace_back(kTrainConfig, train_config);
+  if (!train_state.empty()) sections.emplace_back(kTrainState, train_state);
+  if (!c.optimizer.empty()) sections.emplace_back(kOptimizer, c.optimizer);
+  if (!c.rng.empty()) sections.emplace_back(kRng, c.rng);
+  for (const auto& [name, blob] : c.extras) sections.emplace_back(kExtraPrefix + name, blob);
+
+  std::string out(kCheckpointMagic, sizeof(kCheckpointMagic));
+  PutLe<uint32_t>(out, kCheckpointVersion);
+  PutLe<uint32_t>(out, static_cast<uint32_t>(sections.size()));
+  for (const auto& [name, payload] : sections) PutSection(out, name, payload);
+  PutLe<uint64_t>(out, Fnv1a64(out));
+  return out;
+}
+
+Result<Checkpoint> DecodeCheckpoint(std::string_view bytes, const std::string& name) {
+  const std::string where = "checkpoint " + name + ": ";
+  if (bytes.size() < 8 || std::memcmp(bytes.data(), kCheckpointMagic, 8) != 0)
+    return Status::Error(where + "not a tunesmith checkpoint (the file does not start with TUNESMTH)");
+  if (bytes.size() < 16 + 8) return Status::Error(where + "truncated (" + std::to_string(bytes.size()) + " bytes)");
+  const uint32_t version = GetLe<uint32_t>(bytes, 8);
+  if (version != kCheckpointVersion) {
+    return Status::Error(where + "format version " + std::to_string(version) + ", this build reads version " +
+                         std::to_string(kCheckpointVersion) +
+                         ": HINT retrain with this build's 'tunesmith train', or use the build that wrote it");
+  }
+  const uint32_t count = GetLe<uint32_t>(bytes, 12);
+  size_t at = 16;
+  std::map<std::string, std::string_view> sections;
+  for (uint32_t s = 0; s < count; ++s) {
+    if (at + 2 > bytes.size()) return Status::Error(where + "truncated in the section table: HINT the file is damaged; use MODEL.last or retrain");
+    const size_t name_len = GetLe<uint16_t>(bytes, at);
+    at += 2;
+    if (at + name_len + 8 > bytes.size()) return Status::Error(where + "truncated in a section header: HINT the file is damaged; use MODEL.last or retrain");
+    std::string section(bytes.substr(at, name_len));
+    at += name_len;
+    const uint64_t size = GetLe<uint64_t>(bytes, at);
+    at += 8;
+    if (size > bytes.size() - at) return Status::Error(where + "truncated in section '" + section + "': HINT the file is damaged; use MODEL.last or retrain");
+    sections[section] = bytes.substr(at, size);
+    at += size;
+  }
+  if (at + 8 != bytes.size()) {
+    return Status::Error(where + (at + 8 > bytes.size() ? "truncated at the checksum" : "trailing bytes after the checksum") +
+                         ": HINT the file is damaged; use MODEL.last or retrain");
+  }
+  if (GetLe<uint64_t>(bytes, at) != Fnv1a64(bytes.substr(0, at)))
+    return Status::Error(where + "checksum mismatch: the file is damaged; HINT use MODEL.last or retrain");
+
+  Checkpoint c;
+  for (const char* required : {kModel, kVocabulary, kWeights}) {
+    if (!sections.count(required)) return Status::Error(where + "has no '" + required + "' section");
+  }
+  try {
+    auto model = ModelConfigFromJson(nlohmann::json::parse(sections[kModel]));
+    if (!model.ok()) return Status::Error(where + model.status().message());
+    c.model = *model;
+    if (sections.count(kTrainConfig)) c.train_config = nlohmann::json::parse(sections[kTrainConfig]);
+    if (sections.count(kTrainState)) c.train_state = nlohmann::json::parse(sections[kTrainState]);
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Error(where + "bad JSON in a section: " + e.what());
+  }
+  c.vocabulary = std::string(sections[kVocabulary]);
+  c.weights = std::string(sections[kWeights]);
+  if (sections.count(kCorpus)) c.corpus_fingerprint = std::string(sections[kCorpus]);
+  if (sections.count(kOptimizer)) c.optimizer = std::string(sections[kOptimizer]);
+  if (sections.count(kRng)) c.rng = std::string(sections[kRng]);
+  const std::string_view prefix = kExtraPrefix;
+  for (const auto& [section, payload] : sections) {
+    if (section.compare(0, prefix.size(), prefix) == 0) c.extras[section.substr(prefix.size())] = std::string(payload);
+  }
+  return c;
+}
+
+Status WriteCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
+  const std::string bytes = EncodeCheckpoint(checkpoint);
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const fs::path temp = dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Error("cannot write checkpoint " + temp.string() + ": " + std::strerror(errno));
+  Status st = WriteAll(fd, bytes);
+  if (st.ok() && ::fsync(fd) != 0) st = Status::Error(std::strerror(errno));
+  if (::close(fd) != 0 && st.ok()) st = Status::Error(std::strerror(errno));
+  if (st.ok() && ::rename(temp.c_str(), target.c_str()) != 0) st = Status::Error(std::strerror(errno));
+  if (!st.ok()) {
+    ::unlink(temp.c_str());
+    return Status::Error("cannot write checkpoint " + path + ": " + st.message());
+  }
+  // Make the rename itself durable.
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::Ok();
+}
+
+Result<Checkpoint> ReadCheckpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Error("cannot open checkpoint " + path + ": " + std::strerror(errno));
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad()) return Status::Error("cannot read checkpoint " + path);
+  return DecodeCheckpoint(buf.str(), path);
+}
+
+}  // namespace tunesmith::model

@@ -1,0 +1,33 @@
+#include "model/language_model.h"
+
+#include "model/lstm_lm.h"
+#include "model/transformer_lm.h"
+
+namespace tunesmith::model {
+
+void State::Detach() {
+  for (auto& t : tensors) t = t.detach();
+}
+
+State State::Select(const torch::Tensor& rows) const {
+  State out;
+  for (const auto& t : tensors) out.tensors.push_back(t.index_select(0, rows.to(t.device())));
+  return out;
+}
+
+torch::Device LanguageModel::device() const {
+  auto params = parameters();
+  return params.empty() ? torch::Device(torch::kCPU) : params.front().device();
+}
+
+Result<std::shared_ptr<LanguageModel>> MakeModel(const ModelConfig& config) {
+  if (config.vocab_size <= 4) return Status::Error("model: vocab_size must be set from the vocabulary (> 4)");
+  try {
+    if (config.type == ModelType::kLstm) return std::shared_ptr<LanguageModel>(std::make_shared<LstmLm>(config));
+    return std::shared_ptr<LanguageModel>(std::make_shared<TransformerLm>(config));
+  } catch (const c10::Error& e) {
+    return Status::Error(std::string("model: cannot build the network: ") + e.what_without_backtrace());
+  }
+}
+
+}  // namespace tunesmith::model

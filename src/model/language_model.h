@@ -1,0 +1,56 @@
+// LanguageModel: what training, sampling and evaluation need from a network
+// over token ids, whatever its kind (LstmLm, TransformerLm). Dimensions are
+// named once: T time steps, B tunes in a batch, V vocabulary size.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "base/status.h"
+#include "model/model_config.h"
+
+namespace tunesmith::model {
+
+// What a model carries from one step to the next. Every tensor has one row
+// per tune of the batch (dim 0). LSTM: h of each layer then c of each layer,
+// [B,H] each. Transformer: the ids seen so far, [B,t].
+struct State {
+  std::vector<torch::Tensor> tensors;
+
+  bool empty() const { return tensors.empty(); }
+  // Cuts the autograd history (truncated back-propagation between batches).
+  void Detach();
+  // Keeps the rows (tunes) listed in `rows` (int64 [k]), in that order.
+  State Select(const torch::Tensor& rows) const;
+};
+
+class LanguageModel : public torch::nn::Module {
+ public:
+  const ModelConfig& config() const { return config_; }
+
+  // ids [T,B] (int64) -> logits [T,B,V]. `state` may be null or empty (a tune's
+  // start); if not null, it is replaced by the state after the last step.
+  virtual torch::Tensor forward(const torch::Tensor& ids, State* state) = 0;
+
+  // The state at the start of a tune for `batch` tunes, on the model's device.
+  virtual State InitialState(int64_t batch) const = 0;
+
+  // One step of sampling, without autograd: ids [B] -> logits [B,V]; updates
+  // `state` in place. B == 1 takes a matrix-vector path (fast on CPU).
+  virtual torch::Tensor Step(const torch::Tensor& ids, State* state) = 0;
+
+  // The device of the weights.
+  torch::Device device() const;
+
+ protected:
+  explicit LanguageModel(ModelConfig config) : config_(std::move(config)) {}
+  ModelConfig config_;
+};
+
+// A freshly initialised network for `config` (uses the current LibTorch seed).
+// Fails on a config it cannot build (unknown type, vocab_size 0).
+Result<std::shared_ptr<LanguageModel>> MakeModel(const ModelConfig& config);
+
+}  // namespace tunesmith::model
