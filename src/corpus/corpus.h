@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,21 +28,34 @@ struct CorpusTune {
   abc::Tune tune;     // as read (own key, own L:)
   uint64_t hash = 0;  // of the normalised token stream; decides the split and finds duplicates
   Split split = Split::kTrain;
+  // The tune's tokens, computed once while loading, without <s> and </s>:
+  // abc-token tokens joined by single spaces (no token holds a space), and
+  // the char tokenizer's text (one token per character).
+  std::string abc_tokens;
+  std::string char_text;
+
+  // The token strings of `kind`, <s> ... </s> (what tokens::EncodeTune gives).
+  std::vector<std::string> Tokens(tokens::TokenizerKind kind) const;
 };
 
 struct LoadStats {
   int files = 0;
   int tunes_seen = 0;  // X: lines met
   int rejected = 0;    // tunes the reader (or the tokenizer) could not take
+  int rejected_by_reader = 0;
+  int rejected_by_tokenizer = 0;
+  std::map<std::string, int> rejection_reasons;  // tokenizer reason -> tunes
   int duplicates = 0;  // exact duplicates after normalisation, dropped
   int kept = 0;        // tunes in the corpus
   int train = 0, valid = 0, test = 0;
+  int chord_symbols_kept = 0;     // as roman numerals, in the kept tunes
+  int chord_symbols_dropped = 0;  // quoted text that is no chord tunesmith models ("D.C.", "(A7)")
 };
 
 struct Corpus {
   std::vector<CorpusTune> tunes;
   LoadStats stats;
-  std::vector<abc::Diagnostic> diagnostics;  // what the reader said, per file
+  std::vector<abc::Diagnostic> diagnostics;  // what the reader said, per file, and the corpus's own notes
 
   // Hash of the sorted tune hashes with their splits: two corpora with the same
   // fingerprint hold the same tunes in the same splits. Stored in checkpoints.
@@ -49,7 +63,12 @@ struct Corpus {
 };
 
 // Reads every .abc file under each path (files or folders, recursively, in
-// sorted order). Fails only when a path does not exist or cannot be read.
+// sorted order; a file named directly is read whatever its extension), drops
+// the tunes the reader or the tokenizers reject and exact duplicates after
+// normalisation (the first in path order is kept), and splits the rest.
+// Diagnostics hold the reader's messages, one error per tune the tokenizer
+// rejected and one warning per duplicate. Fails only when a path does not
+// exist or cannot be read.
 Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptions& options = {});
 
 // Token ids of every tune of one split, each sequence <s> ... </s>, in corpus order.

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -20,6 +21,8 @@ namespace tunesmith::tokens {
 
 enum class TokenizerKind { kAbcToken, kChar };
 const char* TokenizerKindName(TokenizerKind k);  // "abc-token", "char"
+// The inverse of TokenizerKindName; nullopt for any other name.
+std::optional<TokenizerKind> ParseTokenizerKind(std::string_view name);
 
 inline constexpr int32_t kPadId = 0;
 inline constexpr int32_t kBosId = 1;
@@ -39,8 +42,17 @@ class Vocabulary {
   bool Contains(std::string_view token) const;
   const std::string& Token(int32_t id) const { return tokens_.at(id); }
   const std::vector<std::string>& tokens() const { return tokens_; }
+  // Id of each token (<unk> for unknown ones) and back (<unk> for ids out of range).
+  std::vector<int32_t> Ids(const std::vector<std::string>& tokens) const;
+  std::vector<std::string> Tokens(const std::vector<int32_t>& ids) const;
 
-  // One token per line after a "kind" line; the form stored in checkpoints.
+  // One token per line after a "kind" line; the form stored in checkpoints:
+  //   kind abc-token        (or: kind char)
+  //   <pad>                 id 0, then <s>, </s>, <unk>, then the sorted tokens
+  // Escapes keep every token on one visible line (the char vocabulary holds
+  // newline and space): backslash is written \\, newline \n, CR \r, tab \t,
+  // space \s. Deserialize checks the specials, the order and the escapes,
+  // and fails naming the line at fault.
   std::string Serialize() const;
   static Result<Vocabulary> Deserialize(std::string_view text);
 
