@@ -4,6 +4,7 @@
 // novelty index and bar checks read tunes through this.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "abc/rational.h"
@@ -20,5 +21,10 @@ struct NoteEvent {
 };
 
 std::vector<NoteEvent> Timeline(const Tune& tune);
+
+// The sounding length of each element of tune.body (same indices): a note's
+// or rest's written length with tuplets and broken rhythm applied, 0 for
+// every other element.
+std::vector<Rational> SoundingLengths(const Tune& tune);
 
 }  // namespace tunesmith::abc

@@ -12,6 +12,7 @@ namespace tunesmith::abc {
 
 struct WriteOptions {
   Rational unit_length{1, 8};     // the L: the body is written in
+  bool keep_unit_length = false;  // write in the tune's own L: instead (fmt does)
   bool keep_line_breaks = true;   // break music lines where the source did
   bool header_only_music = false; // only M:, L:, R:, K: in the header (the char baseline's view)
 };

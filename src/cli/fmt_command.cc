@@ -1,17 +1,98 @@
-// PLACEHOLDER: replaced by the real command.
+// tunesmith fmt [--transpose KEY] PATH...: every tune in tunesmith's one
+// normalised ABC style on stdout.
 #include <iostream>
+#include <string>
+#include <vector>
 
+#include "abc/files.h"
+#include "abc/reader.h"
+#include "abc/transpose.h"
+#include "abc/writer.h"
 #include "cli/commands.h"
 
 namespace tunesmith::cli {
+namespace {
+
+struct FmtOptions {
+  std::vector<std::string> paths;  // files, folders (searched for *.abc) or "-" for stdin
+  std::string transpose;           // target tonic ("G", "Bb", "F#"); "" keeps the key
+  std::string unit_length;         // L: to write lengths in; "" keeps each tune's own
+};
+
+int RunFmt(const FmtOptions& options) {
+  int step = 0, alter = 0;
+  if (!options.transpose.empty() && !abc::ParseTonic(options.transpose, &step, &alter)) {
+    std::cerr << "tunesmith fmt: --transpose '" << options.transpose << "' is not a key such as G, Bb or F#\n";
+    return kExitUsage;
+  }
+  abc::WriteOptions write;
+  write.keep_unit_length = options.unit_length.empty();
+  if (!options.unit_length.empty()) {
+    size_t slash = options.unit_length.find('/');
+    int num = 0, den = 0;
+    try {
+      num = std::stoi(options.unit_length.substr(0, slash));
+      den = slash == std::string::npos ? 1 : std::stoi(options.unit_length.substr(slash + 1));
+    } catch (...) {
+    }
+    if (num <= 0 || den <= 0) {
+      std::cerr << "tunesmith fmt: --unit-length '" << options.unit_length << "' is not a fraction such as 1/8\n";
+      return kExitUsage;
+    }
+    write.unit_length = abc::Rational(num, den);
+  }
+  std::vector<std::string> files;
+  Status listed = abc::ListAbcFiles(options.paths, &files);
+  if (!listed.ok()) {
+    std::cerr << "tunesmith fmt: " << listed.message() << "\n";
+    return kExitUsage;
+  }
+  bool io_error = false, rejected = false, first = true;
+  for (const std::string& file : files) {
+    auto text = abc::ReadTextFile(file);
+    if (!text.ok()) {
+      std::cerr << "tunesmith fmt: " << text.status().message() << "\n";
+      io_error = true;
+      continue;
+    }
+    abc::ReadResult result = abc::ReadAbc(*text, file);
+    for (const auto& d : result.diagnostics) {
+      if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
+    }
+    rejected = rejected || result.rejected > 0;
+    for (const abc::Tune& tune : result.tunes) {
+      std::string out;
+      if (options.transpose.empty()) {
+        out = abc::WriteTune(tune, write);
+      } else {
+        auto moved = abc::TransposeTo(tune, step, alter);
+        if (!moved.ok()) {
+          std::cerr << "tunesmith fmt: " << moved.status().message() << "\n";
+          rejected = true;
+          continue;
+        }
+        out = abc::WriteTune(*moved, write);
+      }
+      if (!first) std::cout << "\n";
+      std::cout << out;
+      first = false;
+    }
+  }
+  if (io_error) return kExitUsage;
+  return rejected ? kExitRejected : kExitOk;
+}
+
+}  // namespace
 
 void AddFmtCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("fmt", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::cerr << "tunesmith fmt: not implemented yet\n";
-    throw ExitCode{kExitUsage};
-  });
+  auto options = std::make_shared<FmtOptions>();
+  auto* cmd = app.add_subcommand("fmt", "Write ABC tunes in the normalised style on stdout");
+  cmd->add_option("paths", options->paths, "ABC files, folders (searched for *.abc) or - for stdin")->required();
+  cmd->add_option("--transpose", options->transpose, "Move every tune to this tonic, keeping its mode (G, Bb, F#)");
+  cmd->add_option("--unit-length", options->unit_length, "Write note lengths in this L: (e.g. 1/8); default: each tune's own");
+  cmd->footer("Exit status: 0 every tune written, 1 some tune rejected, 2 usage or I/O error.\n"
+              "Reader warnings are not printed: run 'tunesmith check' for them.");
+  cmd->callback([options] { throw ExitCode{RunFmt(*options)}; });
 }
 
 }  // namespace tunesmith::cli

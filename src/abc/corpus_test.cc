@@ -1,0 +1,124 @@
+// Corpus-wide tests (label `corpus`): every tune of the three corpus folders
+// is read, written and read back to the same Tune, and abc2midi accepts what
+// the writer wrote.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "abc/files.h"
+#include "abc/reader.h"
+#include "abc/tune_equality.h"
+#include "abc/writer.h"
+#include "base/testing.h"
+
+namespace tunesmith::abc {
+namespace {
+
+namespace fs = std::filesystem;
+
+const char* const kFolders[] = {"nottingham", "nottingham-cleaned", "oneills1850"};
+
+std::vector<std::string> CorpusFiles(const std::string& folder) {
+  std::vector<std::string> files;
+  EXPECT_TRUE(ListAbcFiles({(testing::CorpusDir() / folder).string()}, &files).ok());
+  return files;
+}
+
+class CorpusTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    if (!testing::CorpusPresent()) GTEST_SKIP() << testing::CorpusMissingMessage();
+  }
+};
+
+// At least 99.5% of the tunes of each folder are read.
+TEST_P(CorpusTest, ReadsNearlyEveryTune) {
+  int seen = 0, read = 0;
+  for (const auto& file : CorpusFiles(GetParam())) {
+    auto result = ReadAbcFile(file);
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    seen += result->tunes_seen;
+    read += static_cast<int>(result->tunes.size());
+  }
+  ASSERT_GT(seen, 1000);
+  EXPECT_GE(read, seen * 995 / 1000) << read << " of " << seen << " read";
+}
+
+// parse(write(parse(x))) == parse(x), for both the tune's own L: and L:1/8.
+TEST_P(CorpusTest, RoundTripsEveryTune) {
+  int tunes = 0;
+  for (const auto& file : CorpusFiles(GetParam())) {
+    auto result = ReadAbcFile(file);
+    ASSERT_TRUE(result.ok());
+    for (const Tune& tune : result->tunes) {
+      for (bool own_unit : {true, false}) {
+        WriteOptions options;
+        options.keep_unit_length = own_unit;
+        std::string text = WriteTune(tune, options);
+        ReadResult again = ReadAbc(text, "written");
+        ASSERT_EQ(again.tunes.size(), 1u) << tune.Describe() << " written as\n" << text;
+        std::string why;
+        EXPECT_TRUE(SameTune(tune, again.tunes[0], &why)) << tune.Describe() << ": " << why << "\n" << text;
+        ++tunes;
+      }
+    }
+  }
+  EXPECT_GT(tunes, 2000);
+}
+
+// Lines of abc2midi's output on `abc` that report an error.
+std::vector<std::string> Abc2midiErrors(const fs::path& dir, const fs::path& abc) {
+  fs::path log = dir / "abc2midi.log";
+  std::string command = "cd '" + dir.string() + "' && abc2midi '" + abc.string() + "' > '" + log.string() + "' 2>&1";
+  EXPECT_NE(std::system(command.c_str()), -1);
+  std::vector<std::string> errors;
+  std::ifstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find("Error") != std::string::npos) errors.push_back(line);
+  }
+  return errors;
+}
+
+// abc2midi accepts every chord symbol the writer spells, and finds no more
+// errors in the written tunes than in the original file (the corpus has
+// errors of its own: ties to nothing, hornpipes in 6/8 ...).
+TEST_P(CorpusTest, Abc2midiAcceptsWrittenTunes) {
+  if (std::system("abc2midi -ver > /dev/null 2>&1") != 0) GTEST_SKIP() << "abc2midi not installed (Debian package abcmidi)";
+  fs::path dir = fs::temp_directory_path() / ("tunesmith-abc2midi-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  int files = 0;
+  for (const auto& file : CorpusFiles(GetParam())) {
+    auto result = ReadAbcFile(file);
+    ASSERT_TRUE(result.ok());
+    fs::path abc = dir / ("written-" + fs::path(file).filename().string());
+    {
+      std::ofstream out(abc);
+      for (const Tune& tune : result->tunes) out << WriteTune(tune) << "\n";
+    }
+    std::vector<std::string> written = Abc2midiErrors(dir, abc);
+    std::vector<std::string> original = Abc2midiErrors(dir, fs::absolute(file));
+    for (const auto& line : written) {
+      EXPECT_EQ(line.find("chord"), std::string::npos) << file << " as written: " << line;
+    }
+    EXPECT_LE(written.size(), original.size()) << file << ": abc2midi finds more errors in the written tunes";
+    ++files;
+  }
+  fs::remove_all(dir);
+  EXPECT_GT(files, 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(Folders, CorpusTest, ::testing::ValuesIn(kFolders),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace tunesmith::abc

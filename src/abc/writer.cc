@@ -1,0 +1,220 @@
+#include "abc/writer.h"
+
+#include "abc/fields.h"
+
+namespace tunesmith::abc {
+namespace {
+
+const char* AccidentalText(Accidental a) {
+  switch (a) {
+    case Accidental::kNone: return "";
+    case Accidental::kNatural: return "=";
+    case Accidental::kSharp: return "^";
+    case Accidental::kFlat: return "_";
+    case Accidental::kDoubleSharp: return "^^";
+    case Accidental::kDoubleFlat: return "__";
+  }
+  return "";
+}
+
+// A length as a multiple of the unit: "" for 1, "2", "/", "/4", "3/2".
+std::string LengthText(Rational length, Rational unit) {
+  Rational m = length / unit;
+  if (m == Rational(1)) return "";
+  if (m.den() == 1) return std::to_string(m.num());
+  std::string s = m.num() == 1 ? "" : std::to_string(m.num());
+  return s + (m.den() == 2 ? "/" : "/" + std::to_string(m.den()));
+}
+
+std::string PitchText(const Pitch& p) {
+  std::string s = AccidentalText(p.accidental);
+  int octave = p.octave;
+  s += octave >= 1 ? "cdefgab"[p.step] : "CDEFGAB"[p.step];
+  for (; octave > 1; --octave) s += '\'';
+  for (; octave < 0; ++octave) s += ',';
+  return s;
+}
+
+const char* BarText(BarKind kind) {
+  switch (kind) {
+    case BarKind::kSingle: return "|";
+    case BarKind::kDouble: return "||";
+    case BarKind::kFinal: return "|]";
+    case BarKind::kStart: return "[|";
+    case BarKind::kRepeatStart: return "|:";
+    case BarKind::kRepeatEnd: return ":|";
+    case BarKind::kRepeatBoth: return "::";
+  }
+  return "|";
+}
+
+// Fields that may stand inside a music line as [K:D].
+bool InlineField(char key) {
+  return key == 'K' || key == 'M' || key == 'L' || key == 'Q' || key == 'I' || key == 'N' || key == 'R' ||
+         key == 'r' || key == 'U' || key == 'V' || key == 'm';
+}
+
+class BodyWriter {
+ public:
+  BodyWriter(const Tune& tune, Rational unit, bool keep_line_breaks)
+      : tune_(tune), unit_(unit), keep_line_breaks_(keep_line_breaks), meter_(tune.meter) {}
+
+  std::string Write() {
+    const auto& body = tune_.body;
+    for (size_t k = 0; k < body.size(); ++k) {
+      const Element& e = body[k];
+      switch (e.kind) {
+        case ElementKind::kNote:
+        case ElementKind::kRest:
+          WriteNote(e, k);
+          break;
+        case ElementKind::kBar:
+          // Two bar lines in a row stay two ("| |:" is not "||:").
+          if (last_ == ElementKind::kBar && !AtLineStart()) out_ += ' ';
+          out_ += BarText(e.bar);
+          break;
+        case ElementKind::kEnding:
+          if (last_ == ElementKind::kBar && !AtLineStart() &&
+              (last_bar_ == BarKind::kSingle || last_bar_ == BarKind::kRepeatEnd)) {
+            out_ += e.text;
+          } else {
+            if (!AtLineStart() && last_ != ElementKind::kBar) out_ += ' ';
+            out_ += "[" + e.text;
+          }
+          break;
+        case ElementKind::kTuplet:
+          SpaceFor(k);
+          out_ += "(" + std::to_string(e.tuplet.p);
+          if (e.tuplet.q != DefaultTupletQ(e.tuplet.p, meter_) || e.tuplet.r != e.tuplet.p) {
+            out_ += ":" + std::to_string(e.tuplet.q) + ":" + std::to_string(e.tuplet.r);
+          }
+          break;
+        case ElementKind::kBrokenRhythm:
+          out_ += std::string(e.broken > 0 ? e.broken : -e.broken, e.broken > 0 ? '>' : '<');
+          break;
+        case ElementKind::kSlurStart:
+          SpaceFor(k);
+          out_ += "(";
+          break;
+        case ElementKind::kSlurEnd:
+          out_ += ")";
+          break;
+        case ElementKind::kField:
+        case ElementKind::kPart:
+          WriteField(e);
+          break;
+        case ElementKind::kLineBreak:
+          if (keep_line_breaks_) {
+            NewLine();
+          } else if (!AtLineStart()) {
+            out_ += ' ';
+          }
+          break;
+      }
+      if (e.kind != ElementKind::kLineBreak) last_ = e.kind;
+      if (e.kind == ElementKind::kBar) last_bar_ = e.bar;
+    }
+    NewLine();
+    return out_;
+  }
+
+ private:
+  bool AtLineStart() const { return out_.empty() || out_.back() == '\n'; }
+  void NewLine() {
+    if (!AtLineStart()) out_ += '\n';
+  }
+
+  // A space before a tuplet or slur mark stands for the space before its first note.
+  void SpaceFor(size_t k) {
+    for (size_t j = k + 1; j < tune_.body.size(); ++j) {
+      const Element& next = tune_.body[j];
+      if (next.kind == ElementKind::kNote || next.kind == ElementKind::kRest) {
+        if (next.space_before && !AtLineStart() && out_.back() != ' ') out_ += ' ';
+        if (next.space_before) space_written_for_ = j;
+        return;
+      }
+      if (next.kind != ElementKind::kTuplet && next.kind != ElementKind::kSlurStart) return;
+    }
+  }
+
+  void WriteNote(const Element& e, size_t k) {
+    if (e.space_before && space_written_for_ != k && !AtLineStart() && out_.back() != ' ') out_ += ' ';
+    if (!e.chord_symbol.empty()) out_ += "\"" + e.chord_symbol + "\"";
+    for (const auto& a : e.annotations) out_ += "\"" + a + "\"";
+    if (!e.grace_notes.empty()) {
+      out_ += '{';
+      for (size_t g = 0; g < e.grace_notes.size(); ++g) {
+        out_ += PitchText(e.grace_notes[g]);
+        if (g < e.grace_lengths.size()) out_ += LengthText(e.grace_lengths[g], unit_);
+      }
+      out_ += '}';
+    }
+    for (const auto& d : e.decorations) out_ += d == "~" || d == "." ? d : "!" + d + "!";
+    if (e.kind == ElementKind::kRest) {
+      out_ += e.invisible ? 'x' : 'z';
+    } else if (e.pitches.size() == 1) {
+      out_ += PitchText(e.pitches[0]);
+    } else {
+      out_ += '[';
+      for (const auto& p : e.pitches) out_ += PitchText(p);
+      out_ += ']';
+    }
+    out_ += LengthText(e.length, unit_);
+    if (e.tie) out_ += '-';
+  }
+
+  void WriteField(const Element& e) {
+    char key = e.kind == ElementKind::kPart ? 'P' : e.field_key;
+    // Lengths are written in the writer's own unit: an L: change would alter them.
+    if (key == 'L') return;
+    std::string value = e.text;
+    if (key == 'K' && e.key) value = e.key->ToString();
+    if (key == 'M' && e.meter) {
+      value = e.meter->ToString();
+      meter_ = *e.meter;
+    }
+    bool inline_ok = InlineField(key) || key == 'P';
+    if (AtLineStart() || !inline_ok || value.find(']') != std::string::npos) {
+      NewLine();
+      out_ += std::string(1, key) + ":" + value + "\n";
+    } else {
+      out_ += "[" + std::string(1, key) + ":" + value + "]";
+    }
+  }
+
+  const Tune& tune_;
+  Rational unit_;
+  bool keep_line_breaks_;
+  Meter meter_;
+  std::string out_;
+  ElementKind last_ = ElementKind::kLineBreak;
+  BarKind last_bar_ = BarKind::kSingle;
+  size_t space_written_for_ = static_cast<size_t>(-1);
+};
+
+}  // namespace
+
+std::string WriteTune(const Tune& tune, const WriteOptions& options) {
+  Rational unit = options.keep_unit_length ? tune.unit_length : options.unit_length;
+  std::string out;
+  if (!options.header_only_music) {
+    out += "X:" + std::to_string(tune.x) + "\n";
+    for (const Field& f : tune.header) {
+      if (f.key == 'T') out += "T:" + f.value + "\n";
+    }
+    for (const Field& f : tune.header) {
+      if (f.key == 'X' || f.key == 'T' || f.key == 'M' || f.key == 'L' || f.key == 'K' || f.key == 'R') continue;
+      out += std::string(1, f.key) + ":" + f.value + "\n";
+    }
+  }
+  out += "M:" + tune.meter.ToString() + "\n";
+  out += "L:" + unit.ToString() + "\n";
+  for (const Field& f : tune.header) {
+    if (f.key == 'R') out += "R:" + f.value + "\n";
+  }
+  out += "K:" + tune.key.ToString() + "\n";
+  out += BodyWriter(tune, unit, options.keep_line_breaks).Write();
+  return out;
+}
+
+}  // namespace tunesmith::abc
