@@ -118,7 +118,11 @@ std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
       }
     }
     m.text = std::string(colon != std::string_view::npos ? Trim(line.substr(colon + 3)) : line);
-    messages.push_back(std::move(m));
+    // abc2midi reads a tune in several passes and may say the same thing on each.
+    bool repeated = std::any_of(messages.begin(), messages.end(), [&](const ToolMessage& seen) {
+      return seen.severity == m.severity && seen.line == m.line && seen.column == m.column && seen.text == m.text;
+    });
+    if (!repeated) messages.push_back(std::move(m));
   }
   return messages;
 }

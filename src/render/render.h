@@ -77,7 +77,8 @@ struct SvgFile {
 Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options = {}, const TuneLocation& where = {});
 
 // abc2midi's output parsed into messages; exposed for tests. Lines that are
-// neither errors nor warnings (version, "writing MIDI file") are skipped.
+// neither errors nor warnings (version, "writing MIDI file") are skipped, and
+// a message repeated word for word at the same place is kept once.
 std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output);
 // The same for abcm2ps ("file:line:col: error: text").
 std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output);

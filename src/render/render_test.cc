@@ -328,6 +328,16 @@ TEST(ParseAbc2midiOutput, TableOfLines) {
   }
 }
 
+TEST(ParseAbc2midiOutput, RepeatedMessagesAreKeptOnce) {
+  std::vector<ToolMessage> messages = ParseAbc2midiOutput(
+      "Error in line-char 9-64 : Could not find note to be tied\n"
+      "Error in line-char 9-64 : Could not find note to be tied\n"
+      "Error in line-char 10-64 : Could not find note to be tied\n");
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].line, 9);
+  EXPECT_EQ(messages[1].line, 10);
+}
+
 TEST(ParseAbcm2psOutput, TableOfLines) {
   using S = ToolMessage::Severity;
   std::vector<ToolMessage> messages = ParseAbcm2psOutput(
