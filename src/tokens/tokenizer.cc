@@ -170,12 +170,11 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
       header_done = true;
     }
 
-    const bool keeps_size = token->cls == TokenClass::kDuration;
     const bool keeps_tie = token->cls == TokenClass::kDuration || token->cls == TokenClass::kTie;
     if (in_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kChordEnd) {
       return Status::Error(TokenError(i, text, "only pitches and ] may follow ["));
     }
-    if (pending_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kRest &&
+    if (pending_chord && !in_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kRest &&
         token->cls != TokenClass::kChordStart) {
       return Status::Error(TokenError(pending_chord_index, tokens[pending_chord_index],
                                       "a chord symbol must be followed by a note, a rest or ["));
@@ -266,7 +265,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         pending_chord_index = i;
         break;
     }
-    if (!keeps_size) sizable = -1;
+    sizable = -1;  // one duration per note, right after it
     if (!keeps_tie) tieable = -1;
   }
   if (!header_done) {
