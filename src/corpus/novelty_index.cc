@@ -474,20 +474,24 @@ SharedRun BarRunMatcher::Peek(BarHash bar) const {
 
 // ---- building ----------------------------------------------------------------------
 
+IndexedTune IndexTune(const CorpusTune& tune) {
+  return {.title = tune.tune.Title(),
+          .bars = BarHashesOfTokens(tune.Tokens(tokens::TokenizerKind::kAbcToken)),
+          .note_grams = NoteGramHashes(MelodyOf(abc::Timeline(tune.tune)))};
+}
+
 NoveltyIndex BuildNoveltyIndex(const Corpus& corpus, Split split, int* skipped) {
   std::vector<IndexedTune> tunes;
   int skipped_here = 0;
   for (const CorpusTune& ct : corpus.tunes) {
     if (ct.split != split) continue;
-    // The corpus keeps every tune's abc tokens from loading (tunes it could not tokenise are not in it).
-    const std::vector<std::string> tokens = ct.Tokens(tokens::TokenizerKind::kAbcToken);
-    if (tokens.size() <= 2) {
+    IndexedTune indexed = IndexTune(ct);
+    // Every corpus tune was tokenised while loading; a tune without bars has nothing to match.
+    if (indexed.bars.empty()) {
       ++skipped_here;
       continue;
     }
-    tunes.push_back({.title = ct.tune.Title(),
-                     .bars = BarHashesOfTokens(tokens),
-                     .note_grams = NoteGramHashes(MelodyOf(abc::Timeline(ct.tune)))});
+    tunes.push_back(std::move(indexed));
   }
   if (skipped) *skipped = skipped_here;
   return NoveltyIndex(std::move(tunes), corpus.Fingerprint() + "/" + SplitName(split));

@@ -194,6 +194,9 @@ class BarRunMatcher {
   SharedRun longest_;
 };
 
+// What the index keeps of one corpus tune (its abc tokens were made while loading).
+IndexedTune IndexTune(const CorpusTune& tune);
+
 // The index of one split of a corpus (normally kTrain): titles, bar hashes
 // and note windows of every tune of that split that can be tokenised (the
 // others are counted in `skipped`, if given).
