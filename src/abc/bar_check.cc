@@ -65,20 +65,15 @@ std::vector<Segment> Segments(const Tune& tune) {
         break;
       }
       case ElementKind::kPart:
-        if (current.length == Rational(0)) {
-          if (!segments.empty()) segments.back().ends_structural = true;
-          current.starts_section = true;
-        }
+        // A part label, even in the middle of a bar, starts a section.
+        close(true, false, false);
         break;
       case ElementKind::kField:
         if (e.meter) {
           meter = *e.meter;
           if (current.length == Rational(0)) current.expected = meter.BarLength();
         }
-        if (current.length == Rational(0) && (e.meter || e.key)) {
-          if (!segments.empty()) segments.back().ends_structural = true;
-          current.starts_section = true;
-        }
+        if (e.meter || e.key) close(true, false, false);
         break;
       case ElementKind::kNote:
       case ElementKind::kRest:
@@ -146,7 +141,9 @@ BarCheck CheckBars(const Tune& tune) {
     // A bar split by a repeat sign, a double bar, a part or an ending.
     if (s.ends_structural && !last && segs[k + 1].expected == s.expected && s.length + segs[k + 1].length == bar) {
       add(s, bar, false);
+      // The second half is the new section's pickup (or the start of an ending).
       if (s.ending_follows) before_endings = s.length;
+      else pickup = segs[k + 1].length;
       ++k;
       continue;
     }

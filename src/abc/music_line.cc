@@ -522,6 +522,7 @@ bool TuneParser::ReadBar(size_t* i) {
       Warn(column, "stray ':' skipped");
       return true;
     }
+    if (text.size() > 2) Warn(column, "repeat count of '" + text + "' not modelled; read as '::'");
     lead = text.size();
   }
   size_t trail = text.size() - 1 - text.find_last_not_of(':');

@@ -67,7 +67,7 @@ class TuneParser {
   std::string_view line_;       // the line being read
   int line_no_ = 0;
 
-  Meter meter_;                 // meter in force
+  Meter meter_{4, 4, Meter::Symbol::kFree};  // meter in force; free until an M: (ABC 2.1)
   Rational unit_length_{1, 8};  // L: in force
 
   // Chord symbol, annotations, decorations and grace notes waiting for their note.

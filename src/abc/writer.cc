@@ -22,8 +22,8 @@ std::string LengthText(Rational length, Rational unit) {
   Rational m = length / unit;
   if (m == Rational(1)) return "";
   if (m.den() == 1) return std::to_string(m.num());
-  std::string s = m.num() == 1 ? "" : std::to_string(m.num());
-  return s + (m.den() == 2 ? "/" : "/" + std::to_string(m.den()));
+  if (m.num() == 1) return m.den() == 2 ? "/" : "/" + std::to_string(m.den());
+  return std::to_string(m.num()) + "/" + std::to_string(m.den());
 }
 
 std::string PitchText(const Pitch& p) {
