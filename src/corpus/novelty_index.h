@@ -166,7 +166,7 @@ class NoveltyIndex {
 
 // Follows a tune bar by bar (as a sampler writes it) and says after each bar
 // how long the run of training bars ending there is. Cheap to copy, so a
-// sampler can keep one per candidate and roll back.
+// sampler can keep one per candidate and roll back. `index` must outlive it.
 class BarRunMatcher {
  public:
   explicit BarRunMatcher(const NoveltyIndex& index) : index_(&index) {}

@@ -1,24 +1,46 @@
 #include "eval/set_comparison.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace tunesmith::eval {
 
+namespace {
+
+using Vectors = std::vector<std::vector<double>>;
+
+Vectors FeatureVectors(const std::vector<TuneFeatures>& set, Feature f) {
+  Vectors out;
+  out.reserve(set.size());
+  for (const TuneFeatures& t : set) out.push_back(FeatureVector(t, f));
+  return out;
+}
+
+double Euclidean(const std::vector<double>& a, const std::vector<double>& b) {
+  double ss = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) ss += (a[i] - b[i]) * (a[i] - b[i]);
+  return std::sqrt(ss);
+}
+
+}  // namespace
+
 std::vector<double> IntraSetDistances(const std::vector<TuneFeatures>& a, Feature f) {
+  const Vectors v = FeatureVectors(a, f);
   std::vector<double> out;
-  if (a.size() >= 2) out.reserve(a.size() * (a.size() - 1) / 2);
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    for (std::size_t j = i + 1; j < a.size(); ++j) out.push_back(FeatureDistance(a[i], a[j], f));
+  if (v.size() >= 2) out.reserve(v.size() * (v.size() - 1) / 2);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    for (std::size_t j = i + 1; j < v.size(); ++j) out.push_back(Euclidean(v[i], v[j]));
   }
   return out;
 }
 
 std::vector<double> InterSetDistances(const std::vector<TuneFeatures>& a,
                                       const std::vector<TuneFeatures>& b, Feature f) {
+  const Vectors va = FeatureVectors(a, f), vb = FeatureVectors(b, f);
   std::vector<double> out;
-  out.reserve(a.size() * b.size());
-  for (const TuneFeatures& x : a) {
-    for (const TuneFeatures& y : b) out.push_back(FeatureDistance(x, y, f));
+  out.reserve(va.size() * vb.size());
+  for (const auto& x : va) {
+    for (const auto& y : vb) out.push_back(Euclidean(x, y));
   }
   return out;
 }
