@@ -1,6 +1,8 @@
 // tunesmith render FILE.abc: every tune of a file to MIDI, WAV and SVG.
 // Written paths go to stdout (one per line, for scripts); progress, tool
 // messages and errors go to stderr.
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -164,6 +166,7 @@ int RunRender(const RenderArgs& args) {
           path += ".wav";
           if (Result<render::AudioStats> stats = synth->RenderToWav(midi_file->bytes, path); stats.ok()) {
             wrote(path, "wav");
+            if (render::IsSilent(*stats)) std::cerr << label << ": warning: " << path.string() << " is silent\n";
           } else {
             fail("WAV", stats.status());
           }

@@ -12,7 +12,7 @@ namespace tunesmith::render {
 namespace {
 
 constexpr int kBlockFrames = 1024;       // frames per fluid_synth_write_float call
-constexpr double kMaxSeconds = 30 * 60;  // longer MIDI is refused: no folk tune plays this long
+constexpr double kMaxSeconds = 15 * 60;  // longer MIDI is refused: no folk tune plays this long (and it would take ~300 MB)
 constexpr float kQuietLevel = 1e-4f;     // -80 dBFS on FluidSynth's raw output: nothing audible left
 constexpr double kQuietToStop = 0.25;    // seconds of quiet after the last event that end rendering
 constexpr double kTrimRelative = 1e-3;   // trailing audio 60 dB below the peak is cut...
@@ -112,7 +112,7 @@ Result<PcmAudio> MidiSynthesizer::Render(std::string_view midi_bytes) {
   if (!summary.ok()) return summary.status();
   if (summary->seconds > kMaxSeconds) {
     return Status::Error("the MIDI plays for " + std::to_string(static_cast<int>(summary->seconds)) +
-                         " s, more than the 30 minutes tunesmith renders");
+                         " s, more than the 15 minutes tunesmith renders");
   }
   const FluidSynthLibrary& fs = *state_->lib;
   const WavOptions& options = state_->options;

@@ -38,7 +38,7 @@ class MidiSynthesizer {
 
   // Plays a Standard MIDI File to the end and returns the audio, the
   // silence after the last sound trimmed and the level normalised. Fails on
-  // bytes that are not a MIDI file or that play for more than 30 minutes.
+  // bytes that are not a MIDI file or that play for more than 15 minutes.
   Result<PcmAudio> Render(std::string_view midi_bytes);
 
   // Render(), then writes a 16-bit stereo WAV to `wav_path` (atomically: a
