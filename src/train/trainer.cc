@@ -1,0 +1,407 @@
+#include "train/trainer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <sstream>
+
+#include "model/checkpoint.h"
+#include "model/weights.h"
+#include "train/progress.h"
+#include "train/schedule.h"
+
+namespace tunesmith::train {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_interrupted{false};
+void OnSigint(int) { g_interrupted.store(true); }
+
+double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+
+nlohmann::json EvalJson(const EvalResult& r) {
+  return {{"loss", r.loss}, {"bits_per_token", r.bits_per_token}, {"bits_per_tune", r.bits_per_tune},
+          {"tokens", r.tokens}, {"tunes", r.tunes}};
+}
+
+EvalResult EvalFromJson(const nlohmann::json& j) {
+  EvalResult r;
+  r.loss = j.value("loss", 0.0);
+  r.bits_per_token = j.value("bits_per_token", 0.0);
+  r.bits_per_tune = j.value("bits_per_tune", 0.0);
+  r.tokens = j.value("tokens", int64_t{0});
+  r.tunes = j.value("tunes", int64_t{0});
+  return r;
+}
+
+// LibTorch's CPU generator (dropout, initial weights) as bytes and back.
+std::string SaveRng() {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  auto state = gen.get_state();
+  return std::string(static_cast<const char*>(state.data_ptr()), state.numel());
+}
+
+void LoadRng(const std::string& bytes) {
+  auto state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kByte);
+  std::memcpy(state.data_ptr(), bytes.data(), bytes.size());
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
+std::string SaveTensors(const std::vector<torch::Tensor>& tensors) {
+  torch::serialize::OutputArchive archive;
+  for (size_t i = 0; i < tensors.size(); ++i) archive.write(std::to_string(i), tensors[i].cpu());
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+
+std::vector<torch::Tensor> LoadTensors(const std::string& bytes, size_t count, torch::Device device) {
+  torch::serialize::InputArchive archive;
+  std::istringstream in(bytes);
+  archive.load_from(in);
+  std::vector<torch::Tensor> tensors(count);
+  for (size_t i = 0; i < count; ++i) {
+    archive.read(std::to_string(i), tensors[i]);
+    tensors[i] = tensors[i].to(device);
+  }
+  return tensors;
+}
+
+constexpr char kStreamStateExtra[] = "train.stream_state";
+
+}  // namespace
+
+std::string LastPath(const std::string& out) { return out + ".last"; }
+std::string MetricsPath(const std::string& out) { return out + ".metrics.jsonl"; }
+
+Result<TrainConfig> ReadResumeConfig(const std::string& out, uint64_t* seed) {
+  auto ckpt = model::ReadCheckpoint(LastPath(out));
+  if (!ckpt.ok()) return ckpt.status();
+  if (ckpt->train_config.is_null() || ckpt->train_state.is_null())
+    return Status::Error(LastPath(out) + " holds no training state to resume from");
+  auto config = TrainConfigFromJson(ckpt->train_config);
+  if (!config.ok()) return Status::Error(LastPath(out) + ": " + config.status().message());
+  if (seed) *seed = ckpt->train_state.value("seed", uint64_t{1});
+  return config;
+}
+
+Trainer::Trainer(TrainConfig config, TrainData data, RunOptions run)
+    : config_(std::move(config)), data_(std::move(data)), run_(std::move(run)) {
+  config_.model.vocab_size = data_.vocabulary.size();
+}
+
+Trainer::~Trainer() {
+  if (metrics_) std::fclose(metrics_);
+}
+
+Result<TrainSummary> Trainer::Run() {
+  try {
+    Status st = Start();
+    if (!st.ok()) return st;
+    const TrainOptions& o = config_.train;
+    const int64_t per_epoch = batcher_->BatchesPerEpoch();
+    const int64_t total_steps = per_epoch * o.epochs;
+    ProgressLine progress(stderr, run_.progress && ::isatty(2), run_.progress ? o.log_every : 0);
+    progress.Say(std::string(run_.resume ? "resuming " : "training ") + model::ModelTypeName(config_.model.type) +
+                 " on " + std::to_string(data_.train.size()) + " tunes (" + std::to_string(data_.valid.size()) +
+                 " for validation), vocabulary " + std::to_string(config_.model.vocab_size) + ", " +
+                 std::to_string(per_epoch) + " steps per epoch, from step " + std::to_string(step_) + ", " +
+                 std::to_string(at::get_num_threads()) + " threads");
+
+    auto prev_handler = std::signal(SIGINT, OnSigint);
+    g_interrupted.store(false);
+    const auto start = Clock::now();
+    auto last_save = Clock::now();
+    int64_t steps_here = 0, tokens_here = 0;
+    double smooth_loss = -1, smooth_step_seconds = -1;
+    auto step_clock = Clock::now();
+
+    while (stop_reason_.empty()) {
+      // One optimisation step.
+      const corpus::Batch batch = batcher_->Next();
+      const double loss = Step(batch);
+      ++step_;
+      ++steps_here;
+      tokens_here += batch.tokens;
+      tokens_seen_ += batch.tokens;
+
+      // The progress line and the metrics log.
+      const double dt = Seconds(step_clock);
+      step_clock = Clock::now();
+      smooth_loss = smooth_loss < 0 ? loss : 0.95 * smooth_loss + 0.05 * loss;
+      smooth_step_seconds = smooth_step_seconds < 0 ? dt : 0.95 * smooth_step_seconds + 0.05 * dt;
+      const double elapsed = Seconds(start);
+      const double tok_s = tokens_here / std::max(elapsed, 1e-9);
+      double eta = (total_steps - step_) * smooth_step_seconds;
+      if (run_.max_minutes > 0) eta = std::min(eta, run_.max_minutes * 60 - elapsed);
+      const double lr = LearningRate(o, step_ - 1, total_steps);
+      progress.Update({batcher_->position().batch == 0 ? epochs_done_ + 1 : batcher_->position().epoch + 1, o.epochs,
+                       step_, smooth_loss, lr, tok_s, eta});
+      if (step_ % o.log_every == 0) {
+        LogJson({{"kind", "train"}, {"step", step_}, {"epoch", epochs_done_ + 1}, {"loss", smooth_loss},
+                 {"lr", lr}, {"tok_s", tok_s}, {"elapsed_s", elapsed}});
+      }
+
+      // End of an epoch: validate, keep the best, maybe stop early.
+      bool saved = false;
+      if (batcher_->position().batch == 0) {
+        progress.Finish();
+        const bool stop = EndOfEpoch();
+        progress.Say("epoch " + std::to_string(epochs_done_) + " | valid loss " + std::to_string(last_valid_.loss) +
+                     " | " + std::to_string(last_valid_.bits_per_token) + " bits/token | " +
+                     std::to_string(last_valid_.bits_per_tune) + " bits/tune" +
+                     (best_epoch_ == epochs_done_ ? " | best" : "") + " | " + FormatDuration(elapsed));
+        st = SaveLast();
+        if (!st.ok()) return st;
+        saved = true;
+        last_save = Clock::now();
+        if (stop) break;
+      }
+
+      // Budgets and interruptions.
+      if (run_.max_steps > 0 && steps_here >= run_.max_steps) {
+        stop_reason_ = "max steps";  // like a crash: nothing more is written
+        break;
+      }
+      const bool out_of_time = run_.max_minutes > 0 && Seconds(start) >= run_.max_minutes * 60;
+      if (out_of_time || g_interrupted.load()) {
+        stop_reason_ = out_of_time ? "time budget" : "interrupted";
+        if (!saved) {
+          st = SaveLast();
+          if (!st.ok()) return st;
+        }
+        break;
+      }
+      const bool due = (run_.checkpoint_every_steps > 0 && step_ % run_.checkpoint_every_steps == 0) ||
+                       Seconds(last_save) >= o.checkpoint_minutes * 60;
+      if (due && !saved) {
+        st = SaveLast();
+        if (!st.ok()) return st;
+        last_save = Clock::now();
+      }
+    }
+    progress.Finish();
+    std::signal(SIGINT, prev_handler);
+
+    TrainSummary s;
+    s.steps = step_;
+    s.epochs = epochs_done_;
+    s.best_valid = best_;
+    s.best_epoch = best_epoch_;
+    s.last_valid = last_valid_;
+    s.seconds = Seconds(start);
+    s.tokens_per_second = tokens_here / std::max(s.seconds, 1e-9);
+    s.stop_reason = stop_reason_;
+    LogJson({{"kind", "stop"}, {"step", step_}, {"reason", stop_reason_}, {"seconds", s.seconds},
+             {"tok_s", s.tokens_per_second}});
+    return s;
+  } catch (const c10::Error& e) {
+    return Status::Error(std::string("training failed in LibTorch: ") + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    return Status::Error(std::string("training failed: ") + e.what());
+  }
+}
+
+Status Trainer::Start() {
+  if (data_.train.empty() || data_.valid.empty()) return Status::Error("training needs tunes in the train and valid splits");
+  torch::manual_seed(run_.seed);
+  auto made = model::MakeModel(config_.model);
+  if (!made.ok()) return made.status();
+  model_ = *made;
+  model_->to(run_.device);
+  const TrainOptions& o = config_.train;
+  optimizer_ = std::make_unique<torch::optim::AdamW>(
+      model_->parameters(),
+      torch::optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+  corpus::BatcherOptions bo;
+  bo.mode = o.batching;
+  bo.batch_size = o.batch_size;
+  bo.seq_len = o.seq_len;
+  bo.seed = run_.seed;
+  try {
+    batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo);
+  } catch (const std::invalid_argument& e) {
+    return Status::Error(std::string("training data: ") + e.what());
+  }
+  if (run_.resume) {
+    Status st = LoadLast();
+    if (!st.ok()) return st;
+  }
+  metrics_ = std::fopen(MetricsPath(run_.out).c_str(), run_.resume ? "a" : "w");
+  if (!metrics_) return Status::Error("cannot write " + MetricsPath(run_.out) + ": " + std::strerror(errno));
+  LogJson({{"kind", run_.resume ? "resume" : "start"}, {"step", step_}, {"config", TrainConfigToJson(config_)},
+           {"seed", run_.seed}, {"threads", at::get_num_threads()},
+           {"train_tunes", data_.train.size()}, {"valid_tunes", data_.valid.size()},
+           {"parameters", [&] {
+              int64_t n = 0;
+              for (const auto& p : model_->parameters()) n += p.numel();
+              return n;
+            }()}});
+  return Status::Ok();
+}
+
+double Trainer::Step(const corpus::Batch& b) {
+  const TrainOptions& o = config_.train;
+  model_->train();
+  auto inputs = torch::tensor(b.inputs, torch::kLong).view({b.T, b.B}).to(run_.device);
+  auto targets = torch::tensor(b.targets, torch::kLong).view({b.T * b.B}).to(run_.device);
+  model::State* state = nullptr;
+  if (o.batching == corpus::BatchMode::kStream) {
+    if (!b.continues) carried_ = model::State();
+    state = &carried_;
+  }
+  auto logits = model_->forward(inputs, state);
+  auto loss = torch::nn::functional::cross_entropy(
+      logits.view({b.T * b.B, -1}), targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
+  optimizer_->zero_grad();
+  loss.backward();
+  if (o.clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), o.clip);
+  const double lr = LearningRate(o, step_, batcher_->BatchesPerEpoch() * o.epochs);
+  for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  optimizer_->step();
+  if (state) carried_.Detach();
+  return loss.item<double>();
+}
+
+bool Trainer::EndOfEpoch() {
+  const TrainOptions& o = config_.train;
+  ++epochs_done_;
+  last_valid_ = Evaluate(*model_, data_.valid, o.eval_batch_size);
+  const bool better = !has_best_ || last_valid_.loss < best_.loss;
+  if (better) {
+    best_ = last_valid_;
+    best_epoch_ = epochs_done_;
+    has_best_ = true;
+    epochs_since_best_ = 0;
+  } else {
+    ++epochs_since_best_;
+  }
+  nlohmann::json line = EvalJson(last_valid_);
+  line["kind"] = "valid";
+  line["epoch"] = epochs_done_;
+  line["step"] = step_;
+  line["best"] = better;
+  LogJson(line);
+  if (better) {
+    Status st = SaveBest();
+    if (!st.ok()) throw std::runtime_error(st.message());
+  }
+  if (epochs_done_ >= o.epochs) {
+    stop_reason_ = "epochs";
+  } else if (o.patience > 0 && epochs_since_best_ >= o.patience) {
+    stop_reason_ = "early stop";
+  }
+  return !stop_reason_.empty();
+}
+
+nlohmann::json Trainer::TrainState() const {
+  const auto pos = batcher_->position();
+  return {{"step", step_},
+          {"epoch", pos.epoch},
+          {"batch", pos.batch},
+          {"epochs_done", epochs_done_},
+          {"epochs_since_best", epochs_since_best_},
+          {"best_epoch", best_epoch_},
+          {"has_best", has_best_},
+          {"best_valid", EvalJson(best_)},
+          {"last_valid", EvalJson(last_valid_)},
+          {"tokens_seen", tokens_seen_},
+          {"seed", run_.seed}};
+}
+
+Status Trainer::SaveBest() {
+  model::Checkpoint c;
+  c.model = config_.model;
+  c.vocabulary = data_.vocabulary.Serialize();
+  c.weights = model::SerializeWeights(*model_);
+  c.corpus_fingerprint = data_.corpus_fingerprint;
+  c.train_config = TrainConfigToJson(config_);
+  c.train_state = TrainState();
+  return model::WriteCheckpoint(run_.out, c);
+}
+
+Status Trainer::SaveLast() {
+  model::Checkpoint c;
+  c.model = config_.model;
+  c.vocabulary = data_.vocabulary.Serialize();
+  c.weights = model::SerializeWeights(*model_);
+  c.corpus_fingerprint = data_.corpus_fingerprint;
+  c.train_config = TrainConfigToJson(config_);
+  c.train_state = TrainState();
+  torch::serialize::OutputArchive archive;
+  optimizer_->save(archive);
+  std::ostringstream opt;
+  archive.save_to(opt);
+  c.optimizer = opt.str();
+  c.rng = SaveRng();
+  if (!carried_.empty()) {
+    c.extras[kStreamStateExtra] = SaveTensors(carried_.tensors);
+    c.train_state["stream_state_tensors"] = carried_.tensors.size();
+  }
+  return model::WriteCheckpoint(LastPath(run_.out), c);
+}
+
+Status Trainer::LoadLast() {
+  const std::string path = LastPath(run_.out);
+  auto ckpt = model::ReadCheckpoint(path);
+  if (!ckpt.ok()) return Status::Error(ckpt.status().message() + " (HINT: run without --resume to start afresh)");
+  if (ckpt->corpus_fingerprint != data_.corpus_fingerprint) {
+    return Status::Error(path + " was trained on another corpus split (fingerprint " + ckpt->corpus_fingerprint +
+                         ", now " + data_.corpus_fingerprint + "): HINT pass the same --corpus paths, or drop --resume");
+  }
+  if (ckpt->vocabulary != data_.vocabulary.Serialize())
+    return Status::Error(path + ": its vocabulary differs from this corpus's: HINT pass the same --corpus, or drop --resume");
+  if (model::ModelConfigToJson(ckpt->model) != model::ModelConfigToJson(config_.model))
+    return Status::Error(path + ": its model config differs from the one asked for: HINT drop --config when resuming");
+  if (ckpt->optimizer.empty() || ckpt->rng.empty() || ckpt->train_state.is_null())
+    return Status::Error(path + " holds no training state (is it a best-model file?)");
+  Status st = model::LoadWeights(*model_, ckpt->weights);
+  if (!st.ok()) return Status::Error(path + ": " + st.message());
+  {
+    torch::serialize::InputArchive archive;
+    std::istringstream in(ckpt->optimizer);
+    archive.load_from(in);
+    optimizer_->load(archive);
+  }
+  const auto& s = ckpt->train_state;
+  step_ = s.at("step").get<int64_t>();
+  epochs_done_ = s.at("epochs_done").get<int64_t>();
+  epochs_since_best_ = s.at("epochs_since_best").get<int64_t>();
+  best_epoch_ = s.at("best_epoch").get<int64_t>();
+  has_best_ = s.at("has_best").get<bool>();
+  best_ = EvalFromJson(s.at("best_valid"));
+  last_valid_ = EvalFromJson(s.at("last_valid"));
+  tokens_seen_ = s.at("tokens_seen").get<int64_t>();
+  run_.seed = s.at("seed").get<uint64_t>();
+  corpus::BatcherOptions bo;
+  bo.mode = config_.train.batching;
+  bo.batch_size = config_.train.batch_size;
+  bo.seq_len = config_.train.seq_len;
+  bo.seed = run_.seed;
+  batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo);
+  batcher_->Seek({s.at("epoch").get<int64_t>(), s.at("batch").get<int64_t>()});
+  carried_ = model::State();
+  if (s.contains("stream_state_tensors")) {
+    auto it = ckpt->extras.find(kStreamStateExtra);
+    if (it == ckpt->extras.end()) return Status::Error(path + ": the stream state is missing");
+    carried_.tensors = LoadTensors(it->second, s.at("stream_state_tensors").get<size_t>(), run_.device);
+  }
+  LoadRng(ckpt->rng);
+  return Status::Ok();
+}
+
+void Trainer::LogJson(const nlohmann::json& line) {
+  if (!metrics_) return;
+  std::fprintf(metrics_, "%s\n", line.dump().c_str());
+  std::fflush(metrics_);
+}
+
+}  // namespace tunesmith::train
