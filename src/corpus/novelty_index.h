@@ -179,6 +179,7 @@ class BarRunMatcher {
 
   int bars() const { return bars_; }           // bars pushed so far
   int current() const { return current_.length; }  // the run ending at the last bar
+  const SharedRun& current_run() const { return current_; }  // ... with its training tune
   const SharedRun& longest() const { return longest_; }  // the longest run so far
 
  private:

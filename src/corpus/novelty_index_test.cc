@@ -191,7 +191,9 @@ TEST(NoveltyIndexTest, IncrementalRunLengths) {
     EXPECT_EQ(m.Peek(bar).length, expected) << "bar " << bar;
     EXPECT_EQ(m.Push(bar), expected) << "bar " << bar;
     EXPECT_EQ(m.current(), expected);
+    EXPECT_EQ(m.current_run().query_end, m.bars());
   }
+  EXPECT_EQ(m.current_run().tune, 0);  // 1 2 after 6: Zero and Two both, Zero first
   EXPECT_EQ(m.bars(), 9);
   EXPECT_EQ(m.longest().length, 5);  // 2 3 4 5 6 of Zero
   EXPECT_EQ(m.longest().tune, 0);
