@@ -87,6 +87,8 @@ class BodyWriter {
           out_ += "(" + std::to_string(e.tuplet.p);
           if (e.tuplet.q != DefaultTupletQ(e.tuplet.p, meter_) || e.tuplet.r != e.tuplet.p) {
             out_ += ":" + std::to_string(e.tuplet.q) + ":" + std::to_string(e.tuplet.r);
+          } else if (k + 1 < body.size() && body[k + 1].kind == ElementKind::kBar) {
+            out_ += ' ';  // "(2 :|", not "(2:|" (which reads as "(2:" then "|")
           }
           break;
         case ElementKind::kBrokenRhythm:
