@@ -184,6 +184,12 @@ int Stats(const TokensArgs& args) {
     std::cerr << "tunesmith tokens: " << corpus.status().message() << "\n";
     return kExitUsage;
   }
+  // The story on stderr: every tune left out, and why.
+  for (const auto& d : corpus->diagnostics) {
+    if (d.severity == abc::Severity::kError || d.message.find("duplicate of") != std::string::npos) {
+      std::cerr << d.file << ":" << d.line << ": X:" << d.x << " \"" << d.title << "\": " << d.message << "\n";
+    }
+  }
   const auto& s = corpus->stats;
   std::printf("files                 %d\n", s.files);
   std::printf("tunes seen (X:)       %d\n", s.tunes_seen);

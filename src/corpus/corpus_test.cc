@@ -104,8 +104,12 @@ TEST(CorpusTest, SplitFractionsAreHonoured) {
     // Hash-based: close to the fractions, not exact (400 tunes: within 6 points).
     EXPECT_NEAR(c->stats.valid / 400.0, valid, 0.06);
     EXPECT_NEAR(c->stats.test / 400.0, test, 0.06);
-    if (valid == 0.0 && test == 0.0) EXPECT_EQ(c->stats.train, 400);
-    if (valid + test == 1.0) EXPECT_EQ(c->stats.train, 0);
+    if (valid == 0.0 && test == 0.0) {
+      EXPECT_EQ(c->stats.train, 400);
+    }
+    if (valid + test == 1.0) {
+      EXPECT_EQ(c->stats.train, 0);
+    }
   }
 }
 
