@@ -92,6 +92,10 @@ void TuneParser::ReadTune(const std::vector<std::string_view>& lines, size_t beg
   if (digits > 0) tune_.x = std::stoi(std::string(xvalue.substr(0, digits)));
   if (digits == 0 || digits != xvalue.size()) Warn(2, "X: should be a number; the tune is numbered " + std::to_string(tune_.x));
 
+  // Elements are large; growing the body once avoids moving them again and again.
+  size_t chars = 0;
+  for (size_t k = begin; k < end; ++k) chars += lines[k].size();
+  tune_.body.reserve(chars / 2 + 8);
   for (size_t k = begin + 1; k < end && !failed_; ++k) {
     line_ = lines[k];
     line_no_ = static_cast<int>(k) + 1;

@@ -48,11 +48,9 @@ const char* BarText(BarKind kind) {
   return "|";
 }
 
-// Fields that may stand inside a music line as [K:D].
-bool InlineField(char key) {
-  return key == 'K' || key == 'M' || key == 'L' || key == 'Q' || key == 'I' || key == 'N' || key == 'R' ||
-         key == 'r' || key == 'U' || key == 'V' || key == 'm';
-}
+// Fields that may stand inside a music line as [K:D]: all but the lyrics
+// (w:) and words (W:), which must have a line of their own.
+bool InlineField(char key) { return key != 'w' && key != 'W'; }
 
 class BodyWriter {
  public:
@@ -175,10 +173,13 @@ class BodyWriter {
       value = e.meter->ToString();
       meter_ = *e.meter;
     }
-    bool inline_ok = InlineField(key) || key == 'P';
+    bool inline_ok = InlineField(key);
     if (AtLineStart() || !inline_ok || value.find(']') != std::string::npos) {
       NewLine();
-      out_ += std::string(1, key) + ":" + value + "\n";
+      // "B: |x" must not read back as the note B and a repeat sign.
+      bool looks_like_music = std::string_view("ABCDEFGabcdefg").find(key) != std::string_view::npos &&
+                              !value.empty() && (value[0] == '|' || value[0] == ':');
+      out_ += std::string(1, key) + (looks_like_music ? ": " : ":") + value + "\n";
     } else {
       out_ += "[" + std::string(1, key) + ":" + value + "]";
     }
