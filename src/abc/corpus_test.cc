@@ -12,6 +12,8 @@
 
 #include "abc/files.h"
 #include "abc/reader.h"
+#include "abc/timeline.h"
+#include "abc/transpose.h"
 #include "abc/tune_equality.h"
 #include "abc/writer.h"
 #include "base/testing.h"
@@ -69,6 +71,46 @@ TEST_P(CorpusTest, RoundTripsEveryTune) {
     }
   }
   EXPECT_GT(tunes, 2000);
+}
+
+// Every tune moved to C (what the tokenizer does) and to F#: every note
+// moves by the same interval, the mode stays, and the result round-trips.
+TEST_P(CorpusTest, TransposesEveryTune) {
+  int moved_tunes = 0;
+  for (const auto& file : CorpusFiles(GetParam())) {
+    auto result = ReadAbcFile(file);
+    ASSERT_TRUE(result.ok());
+    for (const Tune& tune : result->tunes) {
+      if (tune.key.none) continue;
+      std::vector<NoteEvent> before = Timeline(tune);
+      for (auto [step, alter] : {std::pair{0, 0}, std::pair{3, 1}}) {
+        auto moved = TransposeTo(tune, step, alter);
+        ASSERT_TRUE(moved.ok()) << tune.Describe() << ": " << moved.status().message();
+        EXPECT_EQ(moved->key.mode, tune.key.mode) << tune.Describe();
+        std::vector<NoteEvent> after = Timeline(*moved);
+        ASSERT_EQ(before.size(), after.size()) << tune.Describe();
+        int shift = 0;
+        bool first = true;
+        for (size_t i = 0; i < before.size(); ++i) {
+          ASSERT_EQ(before[i].midi.size(), after[i].midi.size());
+          for (size_t j = 0; j < before[i].midi.size(); ++j) {
+            int d = after[i].midi[j] - before[i].midi[j];
+            if (first) shift = d;
+            first = false;
+            ASSERT_EQ(d, shift) << tune.Describe() << " event " << i;
+          }
+        }
+        EXPECT_LE(std::abs(shift), 6) << tune.Describe();
+        std::string text = WriteTune(*moved);
+        ReadResult again = ReadAbc(text, "moved");
+        ASSERT_EQ(again.tunes.size(), 1u) << text;
+        std::string why;
+        EXPECT_TRUE(SameTune(*moved, again.tunes[0], &why)) << tune.Describe() << ": " << why;
+        ++moved_tunes;
+      }
+    }
+  }
+  EXPECT_GT(moved_tunes, 2000);
 }
 
 // Lines of abc2midi's output on `abc` that report an error.

@@ -178,9 +178,11 @@ bool TuneParser::ReadMusicLine(std::string_view line) {
         break;
       case '.':
         if (i + 1 < line.size() && line[i + 1] == '|') {
-          ++i;  // dotted bar line: read as a plain one
+          Warn(i, "dotted bar line read as a plain one");
+          ++i;
         } else if (i + 1 < line.size() && line[i + 1] == '(') {
-          ++i;  // dotted slur: read as a plain one
+          Warn(i, "dotted slur read as a plain one");
+          ++i;
         } else {
           pending_decorations_.push_back(".");
           ++i;
@@ -576,7 +578,10 @@ bool TuneParser::ReadGrace(size_t* i) {
   size_t close = line_.find('}', *i + 1);
   if (close == std::string_view::npos) return Fail(column, "unclosed grace notes: no '}'");
   ++*i;
-  if (*i < close && line_[*i] == '/') ++*i;  // acciaccatura: its slash is only drawn
+  if (*i < close && line_[*i] == '/') {
+    Warn(*i, "acciaccatura slash not kept: read as plain grace notes");
+    ++*i;
+  }
   while (*i < close && !failed_) {
     char c = line_[*i];
     if (c == '^' || c == '_' || c == '=' || IsNoteLetter(c)) {
