@@ -18,6 +18,21 @@ std::string TokenError(size_t index, const std::string& token, const std::string
   return "token " + std::to_string(index) + " '" + token + "': " + why;
 }
 
+// abc::TransposeTo, and when it fails, the same move made in two steps through
+// D. Works around TransposeTo failing for every tune moved by a semitone on the
+// same letter downwards or by an enharmonic respelling (C# -> C, C -> Cb,
+// C -> B#, G -> Gb ...); through D each step is an ordinary one and the total
+// is the same smallest interval.
+Result<abc::Tune> Transpose(const abc::Tune& tune, NoteName tonic) {
+  auto direct = abc::TransposeTo(tune, tonic.step, tonic.alter);
+  if (direct.ok()) return direct;
+  auto via_d = abc::TransposeTo(tune, 1, 0);
+  if (!via_d.ok()) return direct;
+  auto moved = abc::TransposeTo(*via_d, tonic.step, tonic.alter);
+  if (!moved.ok()) return direct;
+  return moved;
+}
+
 // ---- abc-token ------------------------------------------------------------
 
 Result<std::vector<std::string>> EncodeAbcTokens(const abc::Tune& tune, NormaliseStats* stats) {
@@ -37,7 +52,7 @@ Result<std::vector<std::string>> EncodeAbcTokens(const abc::Tune& tune, Normalis
     chord_tokens[i] = *token;
   }
 
-  auto in_c = abc::TransposeTo(n, 0, 0);
+  auto in_c = Transpose(n, NoteName{0, 0});
   if (!in_c.ok()) return Status::Error("cannot transpose to C: " + in_c.status().message());
   if (in_c->body.size() != n.body.size()) {
     return Status::Error("transposition changed the number of elements (" + std::to_string(n.body.size()) +
@@ -321,7 +336,7 @@ void AddLineBreaks(DecodedAbcTokens& d) {
 // numerals so that they agree with the new key whatever the transposition does.
 Result<abc::Tune> MoveToKey(const abc::Tune& tune, const std::vector<std::optional<ChordDegree>>& chords,
                             NoteName tonic) {
-  auto moved = abc::TransposeTo(tune, tonic.step, tonic.alter);
+  auto moved = Transpose(tune, tonic);
   if (!moved.ok()) return moved.status();
   if (moved->body.size() == chords.size()) {
     for (size_t i = 0; i < chords.size(); ++i) {
@@ -378,7 +393,7 @@ Result<abc::Tune> DecodeChars(const std::vector<std::string>& tokens, const Deco
     return Status::Error(why);
   }
   abc::Tune tune = std::move(read.tunes[0]);
-  if (options.tonic) return abc::TransposeTo(tune, options.tonic->step, options.tonic->alter);
+  if (options.tonic) return Transpose(tune, *options.tonic);
   return tune;
 }
 

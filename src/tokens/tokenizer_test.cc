@@ -108,6 +108,36 @@ TEST(TokenizerTest, DecodingIntoTheOriginalKeyGivesTheOriginalMusic) {
   }
 }
 
+TEST(TokenizerTest, DecodesIntoEveryKey) {
+  auto tokens = EncodeTune(ReadOne(kMajorTune), TokenizerKind::kAbcToken);
+  ASSERT_TRUE(tokens.ok());
+  auto in_c = DecodeTune(*tokens, TokenizerKind::kAbcToken);
+  ASSERT_TRUE(in_c.ok());
+  const auto base = abc::Timeline(*in_c);
+  const std::pair<NoteName, int> keys[] = {  // tonic and its pitch class
+      {{0, 0}, 0}, {{4, 0}, 7}, {{1, 0}, 2}, {{5, 0}, 9}, {{2, 0}, 4}, {{6, 0}, 11}, {{3, 1}, 6}, {{0, 1}, 1},
+      {{3, 0}, 5}, {{6, -1}, 10}, {{2, -1}, 3}, {{5, -1}, 8}, {{1, -1}, 1}, {{4, -1}, 6}, {{0, -1}, 11},
+  };
+  for (const auto& [tonic, pc] : keys) {
+    SCOPED_TRACE("tonic step " + std::to_string(tonic.step) + " alter " + std::to_string(tonic.alter));
+    DecodeOptions options;
+    options.tonic = tonic;
+    auto tune = DecodeTune(*tokens, TokenizerKind::kAbcToken, options);
+    ASSERT_TRUE(tune.ok()) << tune.status().message();
+    EXPECT_EQ(tune->key.tonic_step, tonic.step);
+    EXPECT_EQ(tune->key.tonic_alter, tonic.alter);
+    auto moved = abc::Timeline(*tune);
+    ASSERT_EQ(moved.size(), base.size());
+    const int shift = moved[0].midi.at(0) - base[0].midi.at(0);
+    EXPECT_LE(std::abs(shift), 6);
+    EXPECT_EQ(((shift % 12) + 12) % 12, pc);
+    for (size_t i = 0; i < base.size(); ++i) {
+      ASSERT_EQ(moved[i].midi.size(), base[i].midi.size());
+      for (size_t k = 0; k < base[i].midi.size(); ++k) EXPECT_EQ(moved[i].midi[k] - base[i].midi[k], shift);
+    }
+  }
+}
+
 struct BodyCase {
   const char* name;
   const char* header;  // fields after X: and T:
@@ -143,6 +173,7 @@ TEST(TokenizerTest, EncodesEachFeature) {
       {"key change", "M:4/4\nL:1/8\nK:G\n", "G4 G4|\nK:D\nd4 d4|", "M:4/4 K:maj R:other c 4 c 4 | [K:Gmaj] g 4 g 4 |"},
       {"NMD body meter", "M:4/4\nL:1/8\nK:A\nM:6/8\n", "A3 c3|", "M:6/8 K:maj R:other c 3 e 3 |"},
       {"minor to C minor", "M:4/4\nL:1/8\nK:Em\n", "E2 G2 B2 e2|", "M:4/4 K:min R:other C 2 E 2 G 2 c 2 |"},
+      {"C# minor down a semitone", "M:4/4\nL:1/8\nK:C#m\n", "C2 E2 G2 =B2|", "M:4/4 K:min R:other C 2 E 2 G 2 _B 2 |"},
       {"rhythm double jig", "M:6/8\nL:1/8\nR:Double Jig\nK:C\n", "C6|", "M:6/8 K:maj R:jig C 6 |"},
       {"rhythm slip jig", "M:9/8\nL:1/8\nR:slip jig\nK:C\n", "C9|", "M:9/8 K:maj R:slip-jig C 9 |"},
       {"rhythm unknown", "M:4/4\nL:1/8\nR:fling\nK:C\n", "C8|", "M:4/4 K:maj R:other C 8 |"},
