@@ -176,6 +176,20 @@ std::string ChordName(const ChordSymbol& chord) {
   return out;
 }
 
+ChordSymbol WithoutDoubleAccidentals(const ChordSymbol& chord) {
+  auto respell = [](NoteName n) {
+    if (n.alter >= -1 && n.alter <= 1) return n;
+    int pc = PitchClass(n);
+    NoteName out{Mod(n.step + (n.alter > 0 ? 1 : -1), 7), 0};
+    out.alter = Fold(pc - kNaturalPc[out.step]);
+    return out;
+  };
+  ChordSymbol out = chord;
+  out.root = respell(chord.root);
+  if (chord.bass) out.bass = respell(*chord.bass);
+  return out;
+}
+
 Degree DegreeOf(NoteName note, NoteName tonic) {
   int degree = Mod(note.step - tonic.step, 7);
   int interval = PitchClass(note) - PitchClass(tonic);

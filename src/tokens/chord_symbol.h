@@ -70,6 +70,10 @@ std::optional<ChordSymbol> ParseChordSymbol(std::string_view text);
 // abc2midi's spelling: "F#m7", "Bbdim", "D/F#".
 std::string ChordName(const ChordSymbol& chord);
 
+// The same chord with double sharps and flats respelled on the next letter
+// (F##dim -> Gdim, Bbb -> A): chord names a player reads at sight.
+ChordSymbol WithoutDoubleAccidentals(const ChordSymbol& chord);
+
 // The degree of `note` over `tonic`, and back.
 Degree DegreeOf(NoteName note, NoteName tonic);
 NoteName NoteOfDegree(Degree degree, NoteName tonic);

@@ -73,6 +73,18 @@ TEST(ChordSymbolTest, NumeralsSpellChordsInAnyKey) {
   for (const auto& [tonic, name] : cases) EXPECT_EQ(ChordName(FromDegrees(*bvii, tonic)), name);
 }
 
+TEST(ChordSymbolTest, RespellsDoubleAccidentals) {
+  const std::pair<ChordSymbol, const char*> cases[] = {
+      {{{3, 2}, ChordQuality::kDiminished, std::nullopt}, "Gdim"},
+      {{{6, -2}, ChordQuality::kMinor, std::nullopt}, "Am"},
+      {{{2, 2}, ChordQuality::kMajor, std::nullopt}, "F#"},
+      {{{4, 1}, ChordQuality::kMinor, NoteName{3, 2}}, "G#m/G"},
+      {{{0, -1}, ChordQuality::kMajor7, NoteName{2, -2}}, "Cbmaj7/D"},
+      {{{1, 0}, ChordQuality::kDominant7, std::nullopt}, "D7"},
+  };
+  for (const auto& [chord, name] : cases) EXPECT_EQ(ChordName(WithoutDoubleAccidentals(chord)), name);
+}
+
 TEST(ChordSymbolTest, RejectsNumeralsItWouldNotWrite) {
   const char* cases[] = {"",     "X",    "IIII", "iI",   "ii+",   "Io",    "I/8",  "I/0",  "Vsus",
                          "V7/",  "bbbI", "vm",   "IM7",  "#i/##", "I/3b",  "v 7",  "VII7b5", "I7b9"};

@@ -146,7 +146,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     e.length = kEighth;
     const bool is_note = e.kind == abc::ElementKind::kNote;
     if (pending_chord) {
-      e.chord_symbol = ChordName(FromDegrees(*pending_chord, NoteName{0, 0}));
+      e.chord_symbol = ChordName(WithoutDoubleAccidentals(FromDegrees(*pending_chord, NoteName{0, 0})));
       chords.push_back(pending_chord);
       pending_chord.reset();
     } else {
@@ -340,7 +340,7 @@ Result<abc::Tune> MoveToKey(const abc::Tune& tune, const std::vector<std::option
   if (!moved.ok()) return moved.status();
   if (moved->body.size() == chords.size()) {
     for (size_t i = 0; i < chords.size(); ++i) {
-      if (chords[i]) moved->body[i].chord_symbol = ChordName(FromDegrees(*chords[i], tonic));
+      if (chords[i]) moved->body[i].chord_symbol = ChordName(WithoutDoubleAccidentals(FromDegrees(*chords[i], tonic)));
     }
   }
   return moved;

@@ -148,7 +148,8 @@ struct BodyCase {
 TEST(TokenizerTest, EncodesEachFeature) {
   const char* c44 = "M:4/4\nL:1/8\nK:C\n";
   const BodyCase cases[] = {
-      {"durations", c44, "C C2 C3 C/2 C/ C3/2 C/4 C4 C6 C8|", "M:4/4 K:maj R:other C C 2 C 3 C /2 C /2 C 3/2 C /4 C 4 C 6 C 8 |"},
+      {"durations", c44, "C C2 C3 C/2 C/ C3/2 C/4 C4 C6 C8|",
+       "M:4/4 K:maj R:other C C 2 C 3 C /2 C /2 C 3/2 C /4 C 4 C 6 C 8 |"},
       {"L:1/16 normalised", "M:2/4\nL:1/16\nK:C\n", "C2 C4 C C3|", "M:2/4 K:maj R:other C C 2 C /2 C 3/2 |"},
       {"L:1/4 normalised", "M:3/4\nL:1/4\nK:C\n", "C C/2 C2|", "M:3/4 K:maj R:other C 2 C C 4 |"},
       {"no L: in 2/4 means 1/16", "M:2/4\nK:C\n", "C2 C4|", "M:2/4 K:maj R:other C C 2 |"},
@@ -158,11 +159,13 @@ TEST(TokenizerTest, EncodesEachFeature) {
       {"ties and chords", c44, "C2-C2 [CEG]2-[CEG]2|", "M:4/4 K:maj R:other C 2 - C 2 [ C E G ] 2 - [ C E G ] 2 |"},
       {"chord symbol on a chord", c44, "\"F\"[FA]2 \"G7\"[B,DF]6|",
        "M:4/4 K:maj R:other \"IV\" [ F A ] 2 \"V7\" [ B, D F ] 6 |"},
-      {"bar kinds", c44, "|:C4 C4::C4 C4:|C4 C4||C4 C4|]", "M:4/4 K:maj R:other |: C 4 C 4 :: C 4 C 4 :| C 4 C 4 || C 4 C 4 |]"},
+      {"bar kinds", c44, "|:C4 C4::C4 C4:|C4 C4||C4 C4|]",
+       "M:4/4 K:maj R:other |: C 4 C 4 :: C 4 C 4 :| C 4 C 4 || C 4 C 4 |]"},
       {"endings", c44, "|:C8|1 D8:|2 E8|[3 F8|]", "M:4/4 K:maj R:other |: C 8 | [1 D 8 :| [2 E 8 | [3 F 8 |]"},
       {"accidentals and octaves", c44, "^C _D =E ^^F __G c' C, c'' C,,|",
        "M:4/4 K:maj R:other ^C _D =E ^^F __G c' C, c'' C,, |"},
-      {"notation dropped", c44, "~C .D {E}F (GA) !trill!B Hc \"^annotation\"d|", "M:4/4 K:maj R:other C D F G A B c d |"},
+      {"notation dropped", c44, "~C .D {E}F (GA) !trill!B Hc \"^annotation\"d|",
+       "M:4/4 K:maj R:other C D F G A B c d |"},
       {"chord symbols", c44, "\"C\"C \"Am\"A \"G7\"G \"F/A\"F \"Bb\"B \"Edim\"E \"(G7)\"G \"D.C.\"C|",
        "M:4/4 K:maj R:other \"I\" C \"vi\" A \"V7\" G \"IV/6\" F \"bVII\" B \"iiio\" E G C |"},
       {"cleaned NMD chord spellings", c44, "\"Gd\"G \"Ca\"C \"D/f+\"D|",
