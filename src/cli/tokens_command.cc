@@ -223,8 +223,9 @@ void AddTokensCommand(CLI::App& app) {
   cmd->add_option("--vocab", args->vocab_file,
                   "Vocabulary file for --ids (as serialised in checkpoints); default: built from the tunes given");
   cmd->add_flag("--decode", args->decode, "Read token lines (as printed) and write the tunes as ABC");
-  cmd->add_option("--key", args->key, "With --decode: the key to write the tunes in (mode kept), e.g. G, Bb")
-      ->default_str("C for abc tokens, own key for --char");
+  cmd->add_option("--key", args->key,
+                  "With --decode: the key to write the tunes in, mode kept, e.g. G, Bb "
+                  "(default: C for abc tokens, each tune's own key with --char)");
   cmd->add_flag("--stats", args->stats,
                 "Load FILEs as a corpus and print counts, rejections, duplicates, splits and vocabulary sizes");
   cmd->callback([args] {
