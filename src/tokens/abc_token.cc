@@ -238,7 +238,7 @@ std::optional<Token> ParseLoose(std::string_view text) {
     t.tuplet = *tuplet;
     return t;
   }
-  if (text == ">" || text == ">>" || text == "<" || text == "<<") {
+  if (text == ">" || text == ">>" || text == ">>>" || text == "<" || text == "<<" || text == "<<<") {
     t.cls = TokenClass::kBroken;
     t.broken = static_cast<int>(text.size()) * (text[0] == '>' ? 1 : -1);
     return t;

@@ -32,7 +32,7 @@ enum class TokenClass {
   kBar,          // | || |] |: :| ::
   kEnding,       // [1 [2 [1,3     a numbered ending starts (after a bar token)
   kTuplet,       // (3 (2 (5:4:5   the next notes are a tuplet
-  kBroken,       // > >> < <<      broken rhythm between the notes on either side
+  kBroken,       // > >> >>> < << <<<  broken rhythm between the notes on either side
   kChordSymbol,  // "V7" "ii" "bVII" "I/3"   a chord symbol on the next note or rest
 };
 
@@ -51,7 +51,7 @@ struct Token {
   abc::BarKind bar = abc::BarKind::kSingle;  // kBar
   std::string ending;                // kEnding: "1", "2", "1,3", "1-2"
   abc::Tuplet tuplet;                // kTuplet, with q and r resolved
-  int broken = 0;                    // kBroken: +1 >, +2 >>, -1 <, -2 <<
+  int broken = 0;                    // kBroken: +1 >, +2 >>, +3 >>>, -1 <, -2 <<, -3 <<<
   ChordDegree chord;                 // kChordSymbol
 };
 

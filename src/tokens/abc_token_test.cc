@@ -24,7 +24,8 @@ TEST(AbcTokenTest, ParsesEveryClass) {
       {"[1", TokenClass::kEnding},         {"[2", TokenClass::kEnding},        {"[1,3", TokenClass::kEnding},
       {"[1-2", TokenClass::kEnding},       {"(3", TokenClass::kTuplet},        {"(2", TokenClass::kTuplet},
       {"(5:4:5", TokenClass::kTuplet},     {"(3:2:2", TokenClass::kTuplet},    {">", TokenClass::kBroken},
-      {"<<", TokenClass::kBroken},         {"\"V7\"", TokenClass::kChordSymbol}, {"\"bVII\"", TokenClass::kChordSymbol},
+      {"<<", TokenClass::kBroken},         {">>>", TokenClass::kBroken},       {"<<<", TokenClass::kBroken},
+      {"\"V7\"", TokenClass::kChordSymbol}, {"\"bVII\"", TokenClass::kChordSymbol},
       {"\"I/3\"", TokenClass::kChordSymbol}, {"\"viio7\"", TokenClass::kChordSymbol},
   };
   for (const auto& [text, cls] : cases) {
@@ -40,7 +41,7 @@ TEST(AbcTokenTest, RejectsWhatTheEncoderNeverWrites) {
       "",      "M:C",   "M:6/0",  "M:06/8", "K:Dmaj", "K:major", "K:",   "R:Jig",   "R:slip jig", "R:hop",
       "[K:dor]", "[K:fmaj]", "[K:F#]", "[M:C]", "H",   "c,",     "C'",    "^",      "^^^F",       "1",
       "2/1",   "4/2",   "/",      "//",     "0",      "02",      "/0",   "1/2",    "(3:2:3",     "(5",
-      "(0",    "(3:2",  ">>>>",   "<>",     "\"\"",   "\"G\"",   "\"V9\"", "[a",    "[1,",
+      "(0",    "(3:2",  ">>>>",   "<<<<",   "<>",     "\"\"",   "\"G\"",   "\"V9\"", "[a",    "[1,",
       "|1",    ":|2",   "[|",     "x",      "Z",      "-2",
   };
   for (const char* c : cases) {

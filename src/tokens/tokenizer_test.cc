@@ -154,7 +154,7 @@ TEST(TokenizerTest, EncodesEachFeature) {
       {"L:1/4 normalised", "M:3/4\nL:1/4\nK:C\n", "C C/2 C2|", "M:3/4 K:maj R:other C 2 C C 4 |"},
       {"no L: in 2/4 means 1/16", "M:2/4\nK:C\n", "C2 C4|", "M:2/4 K:maj R:other C C 2 |"},
       {"triplets", c44, "(3CDE (3C2D2E2 (3:2:2C2D|", "M:4/4 K:maj R:other (3 C D E (3 C 2 D 2 E 2 (3:2:2 C 2 D |"},
-      {"broken rhythm", c44, "C>D C<D C>>D|", "M:4/4 K:maj R:other C > D C < D C >> D |"},
+      {"broken rhythm", c44, "C>D C<D C>>D C<<<D|", "M:4/4 K:maj R:other C > D C < D C >> D C <<< D |"},
       {"rests", c44, "C z z2 z/2 x2|Z|", "M:4/4 K:maj R:other C z z 2 z /2 z 2 | z 8 |"},
       {"ties and chords", c44, "C2-C2 [CEG]2-[CEG]2|", "M:4/4 K:maj R:other C 2 - C 2 [ C E G ] 2 - [ C E G ] 2 |"},
       {"chord symbol on a chord", c44, "\"F\"[FA]2 \"G7\"[B,DF]6|",
