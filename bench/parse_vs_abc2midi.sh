@@ -16,12 +16,12 @@ echo "corpus: ${#files[@]} files, $bytes bytes ($corpus)"
 echo "--- tunesmith reader (in memory, 20 passes)"
 "$bench" --repeats 20 "$corpus"
 
-echo "--- abc2midi on the same files (one run per file, MIDI written to a temp dir)"
+echo "--- abc2midi on the same files (one run per file, MIDI files written to a temp folder)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-start=$(date +%s.%N)
-for f in "${files[@]}"; do
-  (cd "$tmp" && abc2midi "$f" > /dev/null 2>&1 || true)
-done
-end=$(date +%s.%N)
-awk -v s="$start" -v e="$end" -v b="$bytes" 'BEGIN { t = e - s; printf "abc2midi: %.3f s for the corpus, %.2f MB/s\n", t, b / 1e6 / t }'
+# bash's `time` reports wall and CPU (user + sys of abc2midi's processes).
+TIMEFORMAT='%R %U %S'
+times=$( { time (for f in "${files[@]}"; do (cd "$tmp" && abc2midi "$f" > /dev/null 2>&1 || true); done) ; } 2>&1 )
+read -r wall user sys <<< "$times"
+awk -v w="$wall" -v u="$user" -v s="$sys" -v b="$bytes" 'BEGIN {
+  printf "abc2midi: %.3f s wall, %.1f MB/s (wall); %.3f s CPU, %.1f MB/s (CPU)\n", w, b / 1e6 / w, u + s, b / 1e6 / (u + s) }'

@@ -52,7 +52,7 @@ std::vector<Segment> Segments(const Tune& tune) {
       case ElementKind::kEnding: {
         int number = 0;
         for (char c : e.text) {
-          if (c < '0' || c > '9') break;
+          if (c < '0' || c > '9' || number > 1000) break;
           number = number * 10 + (c - '0');
         }
         if (current.length > Rational(0)) {

@@ -100,7 +100,10 @@ Result<Rational> ParseUnitLength(std::string_view value) {
   }
   if (i != v.size()) return Status::Error("unexpected text after unit length '" + std::string(v) + "'");
   if (num <= 0 || den <= 0) return Status::Error("unit length '" + std::string(v) + "' is zero");
-  return Rational(num, den);
+  Rational unit(num, den);
+  if (unit > Rational(1) || unit.num() > 16 || unit.den() > 256)
+    return Status::Error("unit length '" + std::string(v) + "' is out of range (1/256 to 1)");
+  return unit;
 }
 
 Rational DefaultUnitLength(const Meter& meter) {

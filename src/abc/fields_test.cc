@@ -82,6 +82,8 @@ TEST(FieldsTest, UnitLengthsAndDefaults) {
   EXPECT_EQ(*ParseUnitLength("1"), Rational(1));
   EXPECT_FALSE(ParseUnitLength("1/0").ok());
   EXPECT_FALSE(ParseUnitLength("eighth").ok());
+  EXPECT_FALSE(ParseUnitLength("2").ok());      // longer than a whole note
+  EXPECT_FALSE(ParseUnitLength("1/512").ok());  // shorter than 1/256
   EXPECT_EQ(DefaultUnitLength(*ParseMeter("2/4")), Rational(1, 16));
   EXPECT_EQ(DefaultUnitLength(*ParseMeter("3/4")), Rational(1, 8));
   EXPECT_EQ(DefaultUnitLength(*ParseMeter("C")), Rational(1, 8));

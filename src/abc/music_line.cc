@@ -8,17 +8,21 @@
 namespace tunesmith::abc::internal {
 namespace {
 
-constexpr int kMaxNumber = 9999;  // longest number accepted in a length or tuplet
+constexpr int kMaxNumber = 9999999;  // largest number accepted in a length or tuplet
+// Bounds on a note's length (in whole notes) that keep every length the writer
+// can write, in any unit L: may set, within kMaxNumber.
+constexpr int64_t kMaxLengthNum = 4096;
+constexpr int64_t kMaxLengthDen = 16384;
 
 int StepOfLetter(char c) {
-  switch (std::toupper(static_cast<unsigned char>(c))) {
-    case 'C': return 0;
-    case 'D': return 1;
-    case 'E': return 2;
-    case 'F': return 3;
-    case 'G': return 4;
-    case 'A': return 5;
-    case 'B': return 6;
+  switch (c) {
+    case 'C': case 'c': return 0;
+    case 'D': case 'd': return 1;
+    case 'E': case 'e': return 2;
+    case 'F': case 'f': return 3;
+    case 'G': case 'g': return 4;
+    case 'A': case 'a': return 5;
+    case 'B': case 'b': return 6;
   }
   return -1;
 }
@@ -58,6 +62,12 @@ bool ReadNumber(std::string_view s, size_t* i, int* out) {
 
 }  // namespace
 
+bool TuneParser::CheckLength(Rational length, size_t column) {
+  if (length.num() > kMaxLengthNum || length.den() > kMaxLengthDen)
+    return Fail(column, "note length " + length.ToString() + " of a whole note is out of range");
+  return true;
+}
+
 bool TuneParser::HasPrefix() const {
   return !pending_chord_.empty() || !pending_annotations_.empty() || !pending_decorations_.empty() ||
          !pending_graces_.empty();
@@ -82,7 +92,7 @@ void TuneParser::AttachPrefix(Element* e) {
   e->space_before = pending_space_ && !line_start_;
 }
 
-void TuneParser::Push(Element e, size_t column) {
+void TuneParser::Push(Element&& e, size_t column) {
   e.pos = {line_no_, static_cast<int>(column) + 1};
   bool durational = e.kind == ElementKind::kNote || e.kind == ElementKind::kRest;
   if (!durational && !TransparentForBroken(e.kind)) {
@@ -349,7 +359,7 @@ bool TuneParser::ReadPitch(size_t* i, Pitch* pitch, Rational* length, bool* tie)
     return Fail(*i < line_.size() ? *i : start, "accidental without a note");
   char letter = line_[*i];
   pitch->step = StepOfLetter(letter);
-  pitch->octave = std::islower(static_cast<unsigned char>(letter)) ? 1 : 0;
+  pitch->octave = letter >= 'a' ? 1 : 0;
   ++*i;
   while (*i < line_.size() && (line_[*i] == '\'' || line_[*i] == ',')) {
     pitch->octave += line_[*i] == '\'' ? 1 : -1;
@@ -359,6 +369,7 @@ bool TuneParser::ReadPitch(size_t* i, Pitch* pitch, Rational* length, bool* tie)
   Rational multiplier;
   if (!ReadLength(i, &multiplier)) return false;
   *length = unit_length_ * multiplier;
+  if (!CheckLength(*length, start)) return false;
   if (tie) {
     *tie = false;
     if (*i < line_.size() && line_[*i] == '-') {
@@ -436,6 +447,7 @@ bool TuneParser::ReadChord(size_t* i, char close) {
     Rational multiplier;
     if (!ReadLength(i, &multiplier)) return false;
     e.length *= multiplier;
+    if (!CheckLength(e.length, column)) return false;
   }
   Push(std::move(e), column);
   return true;
@@ -503,6 +515,7 @@ bool TuneParser::ReadRest(size_t* i) {
     }
     e.length = *bar * Rational(bars);
   }
+  if (!CheckLength(e.length, column)) return false;
   Push(std::move(e), column);
   return true;
 }

@@ -37,6 +37,7 @@ class TuneParser {
   bool ReadChord(size_t* i, char close);
   bool ReadPitch(size_t* i, Pitch* pitch, Rational* length, bool* tie);
   bool ReadLength(size_t* i, Rational* multiplier);
+  bool CheckLength(Rational length, size_t column);
   bool ReadRest(size_t* i);
   bool ReadBar(size_t* i);
   bool ReadEnding(size_t* i, size_t column);
@@ -46,7 +47,7 @@ class TuneParser {
   void ReadPlus(size_t* i);
   void AddBroken(size_t* i);
   void AddTie(size_t column);
-  void Push(Element e, size_t column);
+  void Push(Element&& e, size_t column);
   void AttachPrefix(Element* e);
   bool HasPrefix() const;
 

@@ -254,7 +254,9 @@ TEST(ReaderTest, MalformedInputIsRejectedWithLineAndColumn) {
       {"AB ^| c", 5, 5, "accidental without a note"},
       {"AB {ga c|", 5, 4, "unclosed grace"},
       {"ABc|\n[K:Xyz] d", 6, 4, "cannot read key"},
-      {"A99999", 5, 2, "too long"},
+      {"A99999", 5, 1, "out of range"},
+      {"A99999999", 5, 2, "too long"},
+      {"A/65536", 5, 1, "out of range"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.body);

@@ -48,10 +48,6 @@ const char* BarText(BarKind kind) {
   return "|";
 }
 
-// Fields that may stand inside a music line as [K:D]: all but the lyrics
-// (w:) and words (W:), which must have a line of their own.
-bool InlineField(char key) { return key != 'w' && key != 'W'; }
-
 class BodyWriter {
  public:
   BodyWriter(const Tune& tune, Rational unit, bool keep_line_breaks)
@@ -173,8 +169,10 @@ class BodyWriter {
       value = e.meter->ToString();
       meter_ = *e.meter;
     }
-    bool inline_ok = InlineField(key);
-    if (AtLineStart() || !inline_ok || value.find(']') != std::string::npos) {
+    // A field read from its own line is written on its own line; one met in
+    // the middle of a music line can only have come inline ([K:D]), so it is
+    // written back inline.
+    if (AtLineStart() || value.find(']') != std::string::npos) {
       NewLine();
       // "B: |x" must not read back as the note B and a repeat sign.
       bool looks_like_music = std::string_view("ABCDEFGabcdefg").find(key) != std::string_view::npos &&
