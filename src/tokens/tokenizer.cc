@@ -137,6 +137,8 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
   std::vector<abc::Pitch> chord_pitches;
   int sizable = -1;  // the note or rest a duration token may follow
   int tieable = -1;  // the note a tie may follow
+  bool sounded = false;                 // a note or rest has been read
+  std::optional<size_t> pending_broken;  // a broken-rhythm token waiting for its second note
 
   auto add = [&](abc::Element e) {
     t.body.push_back(std::move(e));
@@ -155,6 +157,8 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     t.body.push_back(std::move(e));
     sizable = static_cast<int>(t.body.size()) - 1;
     tieable = is_note ? sizable : -1;
+    sounded = true;
+    pending_broken.reset();
   };
 
   size_t i = 0;
@@ -185,7 +189,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
       header_done = true;
     }
 
-    const bool keeps_tie = token->cls == TokenClass::kDuration || token->cls == TokenClass::kTie;
+    const bool keeps_tie = token->cls == TokenClass::kDuration;
     if (in_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kChordEnd) {
       return Status::Error(TokenError(i, text, "only pitches and ] may follow ["));
     }
@@ -193,6 +197,18 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         token->cls != TokenClass::kChordStart) {
       return Status::Error(TokenError(pending_chord_index, tokens[pending_chord_index],
                                       "a chord symbol must be followed by a note, a rest or ["));
+    }
+    // The reader drops a broken-rhythm mark without a note or rest on each side
+    // (tuplet marks may stand between), so the decoder refuses one.
+    if (pending_broken && token->cls != TokenClass::kPitch && token->cls != TokenClass::kRest &&
+        token->cls != TokenClass::kChordStart && token->cls != TokenClass::kChordEnd &&
+        token->cls != TokenClass::kChordSymbol && token->cls != TokenClass::kTuplet) {
+      return Status::Error(TokenError(*pending_broken, tokens[*pending_broken],
+                                      "broken rhythm must be followed by a note or rest"));
+    }
+    // A meter or key before any note is the tune's own: it belongs in the header.
+    if (!sounded && (token->cls == TokenClass::kInlineMeter || token->cls == TokenClass::kInlineKey)) {
+      return Status::Error(TokenError(i, text, "a meter or key change before the first note"));
     }
 
     abc::Element e;
@@ -217,7 +233,9 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         sizable = tieable = -1;
         continue;
       case TokenClass::kChordEnd:
-        if (!in_chord || chord_pitches.empty()) return Status::Error(TokenError(i, text, "] without [ and pitches"));
+        if (!in_chord) return Status::Error(TokenError(i, text, "] without ["));
+        // One pitch in brackets is a plain note: the encoder never writes it.
+        if (chord_pitches.size() < 2) return Status::Error(TokenError(i, text, "a chord [ ] holds two pitches or more"));
         in_chord = false;
         e.kind = abc::ElementKind::kNote;
         e.pitches = std::move(chord_pitches);
@@ -252,6 +270,11 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         add(std::move(e));
         break;
       case TokenClass::kBroken:
+        if (t.body.empty() || (t.body.back().kind != abc::ElementKind::kNote &&
+                               t.body.back().kind != abc::ElementKind::kRest)) {
+          return Status::Error(TokenError(i, text, "broken rhythm must follow a note or rest"));
+        }
+        pending_broken = i;
         e.kind = abc::ElementKind::kBrokenRhythm;
         e.broken = token->broken;
         add(std::move(e));
@@ -288,6 +311,9 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     if (!mode) return Status::Error("the tokens have no K: token");
   }
   if (in_chord) return Status::Error("the tokens end inside a chord [ ...");
+  if (pending_broken) {
+    return Status::Error(TokenError(*pending_broken, tokens[*pending_broken], "broken rhythm at the end, on no note"));
+  }
   if (pending_chord) {
     return Status::Error(TokenError(pending_chord_index, tokens[pending_chord_index],
                                     "a chord symbol at the end, on no note"));

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <sstream>
 
 #include "abc/reader.h"
@@ -222,6 +223,12 @@ TEST(TokenizerTest, DecodeErrorsNameTheToken) {
       {"<s> M:4/4 K:maj \"V7\" |", "a chord symbol must be followed"},
       {"<s> M:4/4 K:maj [ C |", "only pitches and ]"},
       {"<s> M:4/4 K:maj ]", "] without ["},
+      {"<s> M:4/4 K:maj [ C ]", "two pitches or more"},
+      {"<s> M:4/4 K:maj C - -", "a tie must follow"},
+      {"<s> M:4/4 K:maj > C", "broken rhythm must follow"},
+      {"<s> M:4/4 K:maj C > |", "broken rhythm must be followed"},
+      {"<s> M:4/4 K:maj C >", "broken rhythm at the end"},
+      {"<s> M:4/4 K:maj | [M:3/4] C", "before the first note"},
       {"<s> M:4/4 K:maj - C", "a tie must follow"},
       {"<s> M:4/4 K:maj C <unk>", "not allowed"},
       {"<s> M:4/4 K:maj C M:6/8", "header token inside"},
@@ -294,6 +301,52 @@ TEST(TokenizerTest, CharDecodeReportsTheReader) {
   auto two_chars = DecodeTune({"<s>", "M:", "</s>"}, TokenizerKind::kChar);
   ASSERT_FALSE(two_chars.ok());
   EXPECT_NE(two_chars.status().message().find("one character"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tunesmith::tokens
+
+namespace tunesmith::tokens {
+namespace {
+
+// Any token sequence either fails to decode with a message or decodes to a
+// tune whose ABC the reader takes back and that encodes to the same tokens.
+TEST(TokenizerTest, RandomTokenSequencesDecodeOrFailCleanly) {
+  const std::vector<std::string> pool = {
+      "C",  "^F", "=B,", "c'", "_e", "z",   "2",  "/2", "3/2", "4",  "-",   "|",    "||",    "|]",     "|:",
+      ":|", "::", "[1",  "[2", "(3", "(2",  ">",  "<",  ">>",  "[",  "]",   "\"I\"", "\"V7\"", "\"bVII\"",
+      "\"ii/3\"", "[M:3/4]", "[K:Fmaj]", "[K:Amin]", "M:6/8", "K:dor", "R:jig", "<s>", "</s>", "<pad>", "H"};
+  std::mt19937 rng(12345);
+  int decoded = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::vector<std::string> tokens = {"<s>", "M:4/4", "K:maj", "R:reel"};
+    int n = static_cast<int>(rng() % 30);
+    for (int i = 0; i < n; ++i) tokens.push_back(pool[rng() % pool.size()]);
+    auto text = DecodeToAbc(tokens, TokenizerKind::kAbcToken);
+    if (!text.ok()) {
+      EXPECT_FALSE(text.status().message().empty());
+      continue;
+    }
+    ++decoded;
+    abc::ReadResult r = abc::ReadAbc(*text, "random.abc");
+    ASSERT_EQ(r.tunes.size(), 1u) << Join(tokens) << "\n" << *text;
+    EXPECT_EQ(r.rejected, 0) << Join(tokens) << "\n" << *text;
+    // What decodes re-encodes to itself (without <pad> and what follows </s>),
+    // unless it has no note at all.
+    auto again = EncodeTune(r.tunes[0], TokenizerKind::kAbcToken);
+    if (!again.ok()) {
+      EXPECT_NE(again.status().message().find("no notes"), std::string::npos) << again.status().message();
+      continue;
+    }
+    std::vector<std::string> want;
+    for (const auto& t : tokens) {
+      if (t == "</s>") break;
+      if (t != "<pad>") want.push_back(t);
+    }
+    want.push_back("</s>");
+    EXPECT_EQ(Join(*again), Join(want)) << *text;
+  }
+  EXPECT_GT(decoded, 100);  // the pool is not so hostile that nothing decodes
 }
 
 }  // namespace

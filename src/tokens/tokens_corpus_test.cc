@@ -1,5 +1,6 @@
-// Every corpus tune: decode(encode(t)) is the same music as t moved to C
-// (pitches, durations, bars, repeats, endings, chords), the decoded ABC reads
+// Every corpus tune: its tokens are all in the grammar (abc_token.h),
+// decode(encode(t)) is the same music as t moved to C (pitches, durations,
+// bars, repeats, endings, chords), the decoded ABC reads
 // back and encodes to the same tokens, and the char tokens decode to the same
 // music in the tune's own key. Prints what it rejected and why.
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "abc/timeline.h"
 #include "abc/transpose.h"
 #include "base/testing.h"
+#include "tokens/abc_token.h"
 #include "tokens/chord_symbol.h"
 #include "tokens/tokenizer.h"
 
@@ -98,6 +100,9 @@ void RoundTrip(const abc::Tune& tune, FolderReport& report) {
     return;
   }
   ++report.encoded;
+  for (const auto& t : *tokens) {
+    if (!ParseToken(t)) return fail("token '" + t + "' is not in the grammar");
+  }
   const abc::Tune keyed = WithEffectiveKey(tune);
   const NoteName tonic{keyed.key.tonic_step, keyed.key.tonic_alter};
 
