@@ -52,6 +52,16 @@ std::optional<abc::Rational> ParseUnitLength(const std::string& text) {
   }
 }
 
+// A body K: that gives only a clef (K:clef=bass, [K:treble]) keeps the key in
+// force; the reader parses it as C major, so the normaliser drops it instead.
+bool NamesAKey(const std::string& value) {
+  size_t i = value.find_first_not_of(" \t");
+  if (i == std::string::npos) return false;
+  std::string_view v = std::string_view(value).substr(i);
+  return std::string_view("ABCDEFG").find(v[0]) != std::string_view::npos || v.starts_with("none") ||
+         v.starts_with("HP") || v.starts_with("Hp");
+}
+
 std::string Where(const abc::Element& e) {
   return "line " + std::to_string(e.pos.line) + ": ";
 }
@@ -126,7 +136,9 @@ Result<abc::Tune> Normalise(const abc::Tune& tune, NormaliseStats* stats) {
         out.body.push_back(std::move(e));
         break;
       case abc::ElementKind::kField:
-        if (e.field_key == 'K' && e.key) {
+        if (e.field_key == 'K' && e.key && !NamesAKey(e.text)) {
+          break;
+        } else if (e.field_key == 'K' && e.key) {
           if (Status s = CheckKey(*e.key, Where(e)); !s.ok()) return s;
           if (leading) {
             out.key = *e.key;

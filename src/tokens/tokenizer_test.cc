@@ -175,6 +175,8 @@ TEST(TokenizerTest, EncodesEachFeature) {
       {"meter C", "M:C\nL:1/8\nK:C\n", "C8|", "M:4/4 K:maj R:other C 8 |"},
       {"meter C|", "M:C|\nL:1/8\nK:C\n", "C8|", "M:2/2 K:maj R:other C 8 |"},
       {"key change", "M:4/4\nL:1/8\nK:G\n", "G4 G4|\nK:D\nd4 d4|", "M:4/4 K:maj R:other c 4 c 4 | [K:Gmaj] g 4 g 4 |"},
+      {"a clef-only K: keeps the key", "M:4/4\nL:1/8\nK:G\n", "F4 F4|\nK:clef=bass\nF4 F4|[K:treble] F8|",
+       "M:4/4 K:maj R:other B 4 B 4 | B 4 B 4 | B 8 |"},
       {"NMD body meter", "M:4/4\nL:1/8\nK:A\nM:6/8\n", "A3 c3|", "M:6/8 K:maj R:other c 3 e 3 |"},
       {"minor to C minor", "M:4/4\nL:1/8\nK:Em\n", "E2 G2 B2 e2|", "M:4/4 K:min R:other C 2 E 2 G 2 c 2 |"},
       {"C# minor down a semitone", "M:4/4\nL:1/8\nK:C#m\n", "C2 E2 G2 =B2|", "M:4/4 K:min R:other C 2 E 2 G 2 _B 2 |"},
