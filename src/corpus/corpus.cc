@@ -166,17 +166,15 @@ Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptio
 
     for (auto& tune : read->tunes) {
       tokens::NormaliseStats chord_stats;
-      auto abc_tokens = tokens::EncodeTune(tune, tokens::TokenizerKind::kAbcToken, &chord_stats);
-      auto chars = abc_tokens.ok() ? tokens::EncodeTune(tune, tokens::TokenizerKind::kChar)
-                                   : Result<std::vector<std::string>>(abc_tokens.status());
-      if (!chars.ok()) {
+      auto encoded = tokens::EncodeTuneBothKinds(tune, &chord_stats);
+      if (!encoded.ok()) {
         ++stats.rejected_by_tokenizer;
-        ++stats.rejection_reasons[ReasonOf(chars.status().message())];
+        ++stats.rejection_reasons[ReasonOf(encoded.status().message())];
         corpus.diagnostics.push_back(
-            TuneDiagnostic(tune, abc::Severity::kError, "not encodable: " + chars.status().message()));
+            TuneDiagnostic(tune, abc::Severity::kError, "not encodable: " + encoded.status().message()));
         continue;
       }
-      const auto& toks = *abc_tokens;
+      const auto& toks = encoded->abc_tokens;
       CorpusTune ct;
       ct.abc_tokens = Join(toks, 1, toks.size() - 1, " ");
       ct.hash = Fnv1a(ct.abc_tokens);
@@ -189,7 +187,7 @@ Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptio
             "duplicate of " + kept.Describe() + " after normalisation; dropped"));
         continue;
       }
-      ct.char_text = Join(*chars, 1, chars->size() - 1, "");
+      ct.char_text = std::move(encoded->char_text);
       ct.split = SplitOf(ct.hash, options);
       ct.tune = std::move(tune);
       stats.chord_symbols_kept += chord_stats.chord_symbols_kept;

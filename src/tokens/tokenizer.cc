@@ -35,11 +35,8 @@ Result<abc::Tune> Transpose(const abc::Tune& tune, NoteName tonic) {
 
 // ---- abc-token ------------------------------------------------------------
 
-Result<std::vector<std::string>> EncodeAbcTokens(const abc::Tune& tune, NormaliseStats* stats) {
-  auto normalised = Normalise(tune, stats);
-  if (!normalised.ok()) return normalised.status();
-  const abc::Tune& n = *normalised;
-
+// The abc tokens of a tune the normaliser has already seen.
+Result<std::vector<std::string>> AbcTokensOf(const abc::Tune& n) {
   // Chord symbols become numerals against the tune's own tonic, before the
   // transposition, so the numerals do not depend on how chords are transposed.
   const NoteName tonic{n.key.tonic_step, n.key.tonic_alter};
@@ -382,10 +379,11 @@ abc::WriteOptions CharWriteOptions(const abc::Tune& tune) {
   return w;
 }
 
-Result<std::vector<std::string>> EncodeChars(const abc::Tune& tune, NormaliseStats* stats) {
-  auto normalised = Normalise(tune, stats);
-  if (!normalised.ok()) return normalised.status();
-  std::string text = abc::WriteTune(*normalised, CharWriteOptions(*normalised));
+std::string CharTextOf(const abc::Tune& normalised) {
+  return abc::WriteTune(normalised, CharWriteOptions(normalised));
+}
+
+std::vector<std::string> CharTokensOf(const std::string& text) {
   std::vector<std::string> out;
   out.reserve(text.size() + 2);
   out.push_back("<s>");
@@ -426,7 +424,21 @@ Result<abc::Tune> DecodeChars(const std::vector<std::string>& tokens, const Deco
 }  // namespace
 
 Result<std::vector<std::string>> EncodeTune(const abc::Tune& tune, TokenizerKind kind, NormaliseStats* stats) {
-  return kind == TokenizerKind::kAbcToken ? EncodeAbcTokens(tune, stats) : EncodeChars(tune, stats);
+  auto normalised = Normalise(tune, stats);
+  if (!normalised.ok()) return normalised.status();
+  if (kind == TokenizerKind::kAbcToken) return AbcTokensOf(*normalised);
+  return CharTokensOf(CharTextOf(*normalised));
+}
+
+Result<TuneEncodings> EncodeTuneBothKinds(const abc::Tune& tune, NormaliseStats* stats) {
+  auto normalised = Normalise(tune, stats);
+  if (!normalised.ok()) return normalised.status();
+  auto abc_tokens = AbcTokensOf(*normalised);
+  if (!abc_tokens.ok()) return abc_tokens.status();
+  TuneEncodings out;
+  out.abc_tokens = std::move(abc_tokens).value();
+  out.char_text = CharTextOf(*normalised);
+  return out;
 }
 
 Result<abc::Tune> DecodeTune(const std::vector<std::string>& tokens, TokenizerKind kind,

@@ -28,6 +28,15 @@ namespace tunesmith::tokens {
 Result<std::vector<std::string>> EncodeTune(const abc::Tune& tune, TokenizerKind kind,
                                             NormaliseStats* stats = nullptr);
 
+// Both kinds at once, normalising the tune once (what LoadCorpus keeps):
+// the abc tokens <s> ... </s>, and the char tokenizer's text, one token per
+// character, without <s> and </s>. Fails as EncodeTune does.
+struct TuneEncodings {
+  std::vector<std::string> abc_tokens;
+  std::string char_text;
+};
+Result<TuneEncodings> EncodeTuneBothKinds(const abc::Tune& tune, NormaliseStats* stats = nullptr);
+
 struct DecodeOptions {
   // The key to write the tune in (its mode is kept): abc-token tunes are
   // decoded in C and char tunes in their own key when unset.
