@@ -1,0 +1,226 @@
+// The grammar mask: an incremental ABC state machine over abc tokens
+// (tokens/abc_token.h gives each token its meaning) that allows, at every
+// step, only the tokens after which the tune can still be finished
+// well-formed. What it guarantees for any logits (docs/generate.md):
+//
+//  - the header is M: K: R: (each forced when asked for), then the body;
+//  - every bar is exactly the meter's length, counted with exact rationals
+//    through tuplets, broken rhythm, chords and ties; a pickup may open the
+//    tune and its complement may close a section (as abc::CheckBars allows);
+//  - tuplets, chords [..], chord symbols, ties and broken rhythm are whole
+//    (a tuplet ends inside its bar, a chord symbol sits on a note, a tie
+//    joins two notes of the same pitch, a broken-rhythm mark has a note on
+//    each side);
+//  - repeats are balanced, endings come as [1 ... :| [2 ..., and </s> only
+//    follows a closing bar line (|] :| ||) once the tune is long enough;
+//  - with a Structure, the parts, their repeats and their bar counts;
+//  - the tune ends: past GrammarOptions::soft_max_tokens the next full bar
+//    closes it.
+//
+// Inline meter and key changes ([M:..] [K:..]) are never allowed. Two rules
+// come from abc2midi, which renders the tunes: R:hornpipe only follows M:2/4 or
+// M:4/4, and in a hornpipe a broken-rhythm mark only follows a note that
+// starts on a beat (see hornpipe_grid_ below).
+//
+// The state is a small value: copy it to try a token or to roll back. It
+// points at its GrammarRules, which must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "abc/rational.h"
+#include "base/status.h"
+#include "generate/structure.h"
+#include "generate/time_fill.h"
+#include "tokens/abc_token.h"
+#include "tokens/vocabulary.h"
+
+namespace tunesmith::generate {
+
+struct GrammarOptions {
+  std::string meter;   // the M: token to force ("M:6/8"); "" lets the model choose
+  std::string mode;    // the K: token to force ("K:min"); ""
+  std::string rhythm;  // the R: token to force ("R:jig"); ""
+  Structure structure;  // parts and bars to enforce; free form by default
+  bool chord_symbols = true;  // allow chord-symbol tokens ("V7")
+  int min_bars = 8;           // free form: </s> only after this many bars (a pickup not counted)
+  int soft_max_tokens = 600;  // free form: past this many body tokens the next full bar closes the tune
+  int max_chord_notes = 4;    // pitches in one chord [..]
+  int max_ending_bars = 4;    // bars of a first ending (free form)
+};
+
+// What the mask knows of a vocabulary: each token's meaning, grouped so that
+// tokens with the same effect (every pitch, every chord symbol) are judged
+// once. Built once per model and options; shared by every tune's state.
+class GrammarRules {
+ public:
+  // Fails when the vocabulary is not an abc-token one, lacks what any tune
+  // needs (a meter, a mode, a rhythm, a pitch, '|', a closing bar, </s>),
+  // or lacks a forced header token (the message lists those it has).
+  static Result<std::shared_ptr<const GrammarRules>> Make(const tokens::Vocabulary& vocab,
+                                                          const GrammarOptions& options);
+
+  const GrammarOptions& options() const { return options_; }
+  const tokens::Vocabulary& vocabulary() const { return vocab_; }
+  int32_t size() const { return static_cast<int32_t>(info_.size()); }
+
+  // An upper bound on the tokens of any tune the mask allows (<s> and </s>
+  // included), whatever the logits: the termination guarantee, for tests.
+  int64_t MaxTokens() const { return max_tokens_; }
+
+  // Per token: its class (nullopt-class tokens are never allowed) and meaning.
+  struct Info {
+    bool valid = false;  // a token of the grammar the mask can use
+    tokens::Token token;
+    int group = -1;      // tokens of one group have the same effect on the state
+  };
+  const Info& info(int32_t id) const { return info_[id]; }
+  const TimeFill& fill() const { return fill_; }
+  int32_t Id(tokens::TokenClass cls, abc::BarKind bar) const;  // -1 when the vocabulary lacks that bar token
+  int32_t ending_id(int number) const { return number == 1 ? ending1_ : number == 2 ? ending2_ : -1; }
+
+ private:
+  friend class GrammarState;
+  GrammarRules() = default;
+
+  struct Group {
+    int32_t representative;
+    std::vector<int32_t> members;
+  };
+
+  // Memo of CanFinish (see grammar_mask.cc), shared by all states.
+  struct FinishKey {
+    abc::Rational used, bar, comp, dur_factor, tuplet_factor, broken_factor, need_len, broken_len, tuplet_len;
+    int tuplet_left = 0;
+    uint32_t flags = 0;
+    friend bool operator==(const FinishKey&, const FinishKey&) = default;
+  };
+  struct FinishKeyHash {
+    size_t operator()(const FinishKey& k) const;
+  };
+
+  tokens::Vocabulary vocab_;
+  GrammarOptions options_;
+  std::vector<Info> info_;
+  std::vector<Group> groups_;
+  int pitch_group_ = -1;
+  TimeFill fill_;
+  int32_t bar_ids_[7] = {-1, -1, -1, -1, -1, -1, -1};  // by abc::BarKind
+  int32_t ending1_ = -1, ending2_ = -1;
+  int32_t eos_ = -1;
+  std::vector<int32_t> rhythm_ids_;
+  int64_t max_tokens_ = 0;
+  mutable std::unordered_map<FinishKey, bool, FinishKeyHash> finish_memo_;
+};
+
+class GrammarState {
+ public:
+  explicit GrammarState(const GrammarRules* rules) : rules_(rules) {}
+
+  // allowed[id] = 1 for every token that keeps the tune finishable, else 0
+  // (resized to the vocabulary). Never all zero unless done() — that would
+  // be a bug of the mask (Describe() says where).
+  void Allowed(std::vector<uint8_t>* allowed) const;
+  // The same for one token, judged alone (slower; for checks and tests).
+  bool IsAllowed(int32_t id) const;
+  // Takes the token. On error (a token the mask does not allow) the state is unchanged.
+  Status Accept(int32_t id);
+  Status Accept(const std::string& token);
+
+  // After --prime: the last note's length is final (no duration token may
+  // follow it), so that the primed notes are kept as written.
+  void CloseDuration();
+
+  bool done() const { return phase_ == Phase::kDone; }
+  bool in_body() const { return phase_ == Phase::kBody; }
+  int bars() const { return bars_; }           // full bars closed (the pickup not counted)
+  int body_tokens() const { return body_tokens_; }
+  // True when the last token closed a bar (a bar line after some music):
+  // the points the novelty guard rolls back to.
+  bool at_bar_start() const { return last_ == Last::kBar && used_ == abc::Rational(0); }
+  // "body, bar 5 (3/2 of 6 eighths), in a tuplet (2 notes left), first ending ..."
+  std::string Describe() const;
+
+ private:
+  enum class Phase : uint8_t { kMeter, kMode, kRhythm, kBody, kDone };
+  enum class Last : uint8_t { kStart, kNote, kChordOpen, kDuration, kTie, kChordSymbol, kTuplet, kBroken, kBar, kEnding };
+
+  // Closing a bar of `used` eighths now: the bar kinds allowed (bit per abc::BarKind).
+  uint32_t ClosingKinds(abc::Rational used) const;
+  uint32_t FreeKinds(bool full, bool comp, bool pick) const;
+  uint32_t StructureKinds(bool full, bool comp, bool pick) const;
+  bool Blocked() const;  // a forced token is due: no music token may come
+  bool EndAllowed() const;
+  bool Apply(int32_t id);  // the grammar's rules for one token; false: not allowed here
+  void StartNote();
+  void CloseBar(abc::BarKind kind);
+  bool Viable() const;     // the tune can still be finished from here
+  bool RhythmFits(const tokens::Token& rhythm) const;  // with the meter chosen
+  bool CanFinishBar() const;
+
+  const GrammarRules* rules_;
+  Phase phase_ = Phase::kMeter;
+  Last last_ = Last::kStart;
+  abc::BarKind last_bar_ = abc::BarKind::kSingle;
+
+  int meter_num_ = 0, meter_den_ = 0;
+  abc::Rational bar_len_;  // eighths in a full bar
+  abc::Rational used_;     // eighths sounded in the current bar
+  abc::Rational pickup_;   // eighths of the pickup bar; 0 when the tune has none
+  bool first_bar_ = true;  // no bar with music has closed yet
+  int bars_ = 0;
+  int body_tokens_ = 0;
+  bool closing_ = false;   // free form: the current bar must close the tune
+
+  // The note (or chord, or rest) being written.
+  bool dur_open_ = false;      // a duration token may still follow it
+  abc::Rational factor_;       // its sounding length per written eighth (tuplet x broken)
+  abc::Rational last_sound_;   // its sounding length
+  bool last_is_note_ = false;  // a pitch or a chord, not a rest
+  bool last_single_ = false;   // one pitch (ties only join single pitches)
+  int32_t last_pitch_ = -1;
+  bool last_in_tuplet_ = false;
+  bool last_broken_second_ = false;
+  int chord_notes_ = -1;       // pitches in the open chord [...; -1 outside a chord
+  bool chord_symbol_pending_ = false;
+  int32_t tie_pitch_ = -1;     // a tie is open: the next note must be this pitch
+  int tuplet_left_ = 0;
+  abc::Rational tuplet_factor_;
+  // abc2midi times a tuplet of unequal notes its own way (and warns): every
+  // note of a tuplet is written as long as its first.
+  abc::Rational tuplet_len_;        // the written length of the tuplet's notes; 0 until the first is known
+  bool tuplet_first_open_ = false;  // the open note is the tuplet's first
+  abc::Rational broken_factor_;  // the next note's factor after > or <; 0 when none
+  // abc2midi wants the two notes of a broken-rhythm pair written equally long.
+  abc::Rational last_written_;   // the written length of the last note so far
+  abc::Rational broken_len_;     // after > or <: the written length the next note must have
+  abc::Rational need_len_;       // the written length the open note must end with; 0 when free
+  // R:hornpipe: abc2midi dots pairs of equal short notes itself (eighths in
+  // 4/4, sixteenths in 2/4) and fails on a written > or < whose first note it
+  // has already shortened; a mark is only allowed on a note that starts on a
+  // multiple of two such notes.
+  abc::Rational hornpipe_grid_;  // 0 unless R:hornpipe
+  abc::Rational last_start_;     // where the last note started in its bar
+
+  // Repeats and endings.
+  bool repeat_open_ = false;   // after |: or ::
+  bool repeat_seen_ = false;   // a bar line other than | so far: a :| needs its |:
+  int bars_in_repeat_ = 0;     // bars since the repeat (or the tune) started
+  int ending_ = 0;             // 1 or 2 inside a first/second ending
+  int ending_bars_ = 0;
+  int ending1_bars_ = 0;
+  bool need_ending2_ = false;  // after the :| of a first ending
+  bool need_repeat_start_ = false;  // structure: a |: is due
+  bool final_ = false;         // only </s> may come
+
+  // Structure.
+  int part_ = 0;
+  int part_bar_ = 0;   // bars closed in the current part
+  int ending_len_ = 0; // structure: bars of each ending of this part
+};
+
+}  // namespace tunesmith::generate

@@ -1,0 +1,253 @@
+// The grammar mask's promise, tested as a property: whatever the logits
+// (random, flat, or built to break it: always end, never end, overflow the
+// bar, pile up ties, tuplets and broken rhythm), every walk through the mask
+// finishes within GrammarRules::MaxTokens, never meets a state where no token
+// is allowed, and gives a tune that tokens::DecodeToAbc writes, abc::ReadAbc
+// reads without errors, abc::CheckBars finds no bar off the meter in, that
+// keeps the structure asked for, and (a sample) abc2midi converts without errors.
+#include <cmath>
+#include <map>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "abc/bar_check.h"
+#include "abc/reader.h"
+#include "generate/grammar_mask.h"
+#include "generate/sampler.h"
+#include "generate/test_vocabulary.h"
+#include "render/render.h"
+#include "tokens/tokenizer.h"
+
+namespace tunesmith::generate {
+namespace {
+
+using tokens::TokenClass;
+
+enum class Logits { kRandom, kFlat, kEndEarly, kNeverEnd, kOverflow, kOrnate, kPeaky };
+constexpr Logits kAllLogits[] = {Logits::kRandom,   Logits::kFlat,     Logits::kEndEarly, Logits::kNeverEnd,
+                                 Logits::kOverflow, Logits::kOrnate,   Logits::kPeaky};
+
+// Per-token biases that push a walk toward trouble.
+std::vector<float> Bias(const GrammarRules& rules, Logits kind) {
+  std::vector<float> bias(rules.size(), 0.0f);
+  for (int32_t id = 0; id < rules.size(); ++id) {
+    const auto& info = rules.info(id);
+    const auto& t = info.token;
+    const std::string& text = rules.vocabulary().Token(id);
+    switch (kind) {
+      case Logits::kEndEarly:
+        if (text == "</s>" || text == "|]") bias[id] = 12;
+        if (t.cls == TokenClass::kBar) bias[id] += 6;
+        if (t.cls == TokenClass::kDuration) bias[id] = 3 + static_cast<float>(t.duration.ToDouble());
+        break;
+      case Logits::kNeverEnd:
+        if (text == "</s>" || text == "|]" || text == "||") bias[id] = -30;
+        if (t.cls == TokenClass::kPitch) bias[id] = 2;
+        if (text == "/4" || text == "/2") bias[id] = 4;
+        break;
+      case Logits::kOverflow:
+        if (t.cls == TokenClass::kDuration) bias[id] = static_cast<float>(t.duration.ToDouble());
+        if (t.cls == TokenClass::kBroken || t.cls == TokenClass::kTuplet) bias[id] = 3;
+        break;
+      case Logits::kOrnate:
+        if (t.cls == TokenClass::kTie || t.cls == TokenClass::kTuplet || t.cls == TokenClass::kBroken ||
+            t.cls == TokenClass::kChordStart || t.cls == TokenClass::kChordSymbol || t.cls == TokenClass::kEnding) {
+          bias[id] = 6;
+        }
+        if (t.cls == TokenClass::kChordEnd) bias[id] = -4;  // chords as full as they can be
+        break;
+      default: break;
+    }
+  }
+  return bias;
+}
+
+struct WalkResult {
+  std::vector<std::string> tokens;  // <s> ... </s>
+  bool ok = false;
+};
+
+WalkResult Walk(const GrammarRules& rules, Logits kind, uint64_t seed, bool cross_check) {
+  WalkResult out;
+  std::mt19937_64 noise(seed);
+  std::normal_distribution<float> normal(0.0f, kind == Logits::kPeaky ? 6.0f : 1.5f);
+  const std::vector<float> bias = Bias(rules, kind);
+  SamplerChain chain({.temperature = 1.0f});
+  Rng rng(seed * 7919 + 1);
+  GrammarState state(&rules);
+  std::vector<uint8_t> allowed;
+  std::vector<float> logits(rules.size());
+  out.tokens.push_back("<s>");
+  for (int64_t step = 0; !state.done(); ++step) {
+    if (step > rules.MaxTokens()) {
+      ADD_FAILURE() << "no end after " << step << " tokens (bound " << rules.MaxTokens() << "): " << state.Describe();
+      return out;
+    }
+    state.Allowed(&allowed);
+    bool any = false;
+    for (uint8_t a : allowed) any |= a != 0;
+    if (!any) {
+      std::string tail;
+      for (size_t i = out.tokens.size() > 30 ? out.tokens.size() - 30 : 0; i < out.tokens.size(); ++i)
+        tail += out.tokens[i] + " ";
+      ADD_FAILURE() << "the mask allows nothing: " << state.Describe() << "\n  after: " << tail;
+      return out;
+    }
+    if (cross_check && step % 7 == 0) {
+      for (int32_t id = 0; id < rules.size(); ++id) {
+        if ((allowed[id] != 0) != state.IsAllowed(id)) {
+          ADD_FAILURE() << "grouped and per-token masks differ on '" << rules.vocabulary().Token(id)
+                        << "': " << state.Describe();
+          return out;
+        }
+      }
+    }
+    for (int32_t id = 0; id < rules.size(); ++id) {
+      logits[id] = kind == Logits::kFlat ? 0.0f : normal(noise) + bias[id];
+    }
+    const int id = chain.Sample(logits, allowed, rng);
+    if (id < 0) {
+      ADD_FAILURE() << "the chain drew nothing";
+      return out;
+    }
+    Status s = state.Accept(id);
+    if (!s.ok()) {
+      ADD_FAILURE() << s.message();
+      return out;
+    }
+    out.tokens.push_back(rules.vocabulary().Token(id));
+  }
+  out.ok = true;
+  return out;
+}
+
+std::string Joined(const std::vector<std::string>& tokens) {
+  std::string s;
+  for (const auto& t : tokens) s += t + " ";
+  return s;
+}
+
+struct Setting {
+  std::string name;
+  GrammarOptions options;
+  int walks;
+};
+
+std::vector<Setting> Settings() {
+  std::vector<Setting> out;
+  out.push_back({"free", {}, 900});
+  GrammarOptions jig;
+  jig.meter = "M:6/8";
+  jig.rhythm = "R:jig";
+  out.push_back({"6/8 jig", jig, 250});
+  GrammarOptions waltz;
+  waltz.meter = "M:3/4";
+  waltz.mode = "K:min";
+  out.push_back({"3/4 minor", waltz, 200});
+  GrammarOptions short_tunes;
+  short_tunes.min_bars = 2;
+  short_tunes.soft_max_tokens = 30;
+  out.push_back({"short", short_tunes, 250});
+  GrammarOptions no_chords;
+  no_chords.chord_symbols = false;
+  no_chords.meter = "M:9/8";
+  out.push_back({"9/8 no chords", no_chords, 100});
+  for (const char* parts : {"AABB", "AB", "AABBCC", "AAB", "A"}) {
+    for (int bars : {8, 4, 2}) {
+      GrammarOptions s;
+      s.structure = *ParseStructure(parts, bars);
+      out.push_back({std::string(parts) + " x" + std::to_string(bars), s, bars == 8 ? 60 : 30});
+    }
+  }
+  return out;
+}
+
+TEST(GrammarProperty, EveryWalkGivesAValidTune) {
+  const tokens::Vocabulary vocab = testing::TestVocabulary();
+  int tunes = 0, pickups = 0, endings = 0, tuplets = 0, broken = 0, ties = 0, chords = 0;
+  for (const Setting& setting : Settings()) {
+    auto rules = GrammarRules::Make(vocab, setting.options);
+    ASSERT_TRUE(rules.ok()) << rules.status().message();
+    for (int w = 0; w < setting.walks; ++w) {
+      const Logits kind = kAllLogits[w % std::size(kAllLogits)];
+      const uint64_t seed = 1000003ull * (tunes + 1);
+      WalkResult walk = Walk(**rules, kind, seed, w % 10 == 0);
+      ASSERT_TRUE(walk.ok) << setting.name << " walk " << w << ": " << Joined(walk.tokens);
+      ++tunes;
+      auto abc_text = tokens::DecodeToAbc(walk.tokens, tokens::TokenizerKind::kAbcToken);
+      ASSERT_TRUE(abc_text.ok()) << abc_text.status().message() << "\n" << Joined(walk.tokens);
+      abc::ReadResult read = abc::ReadAbc(*abc_text, "<walk>");
+      ASSERT_EQ(read.tunes.size(), 1u) << *abc_text;
+      for (const auto& d : read.diagnostics) {
+        ASSERT_NE(d.severity, abc::Severity::kError) << d.Format() << "\n" << *abc_text;
+      }
+      const abc::BarCheck bars = abc::CheckBars(read.tunes[0]);
+      ASSERT_EQ(bars.off_meter, 0) << setting.name << ": " << (bars.diagnostics.empty() ? "" : bars.diagnostics[0].Format())
+                                   << "\n" << *abc_text << "\n" << Joined(walk.tokens);
+      Status structure = CheckStructure(walk.tokens, setting.options.structure);
+      ASSERT_TRUE(structure.ok()) << setting.name << ": " << structure.message() << "\n" << Joined(walk.tokens);
+      const std::string joined = Joined(walk.tokens);
+      pickups += !bars.bars.empty() && bars.bars[0].length < bars.bars[0].expected;
+      endings += joined.find("[2 ") != std::string::npos;
+      tuplets += joined.find(" (") != std::string::npos;
+      broken += joined.find(" > ") != std::string::npos || joined.find(" < ") != std::string::npos;
+      ties += joined.find(" - ") != std::string::npos;
+      chords += joined.find(" ] ") != std::string::npos;
+    }
+  }
+  // The walks did reach the hard parts of the grammar.
+  EXPECT_GT(pickups, 50);
+  EXPECT_GT(endings, 50);
+  EXPECT_GT(tuplets, 50);
+  EXPECT_GT(broken, 50);
+  EXPECT_GT(ties, 50);
+  EXPECT_GT(chords, 50);
+  std::printf("%d tunes: %d with a pickup, %d with endings, %d tuplets, %d broken rhythm, %d ties, %d chords\n", tunes,
+              pickups, endings, tuplets, broken, ties, chords);
+}
+
+TEST(GrammarProperty, Abc2midiConvertsASample) {
+  const tokens::Vocabulary vocab = testing::TestVocabulary();
+  const std::vector<Setting> settings = Settings();
+  int converted = 0, warnings = 0;
+  std::map<std::string, int> kinds;
+  int shown = 0;
+  for (int i = 0; i < 140; ++i) {
+    const Setting& setting = settings[i % settings.size()];
+    auto rules = GrammarRules::Make(vocab, setting.options);
+    ASSERT_TRUE(rules.ok());
+    WalkResult walk = Walk(**rules, kAllLogits[i % std::size(kAllLogits)], 77 + 31ull * i, false);
+    ASSERT_TRUE(walk.ok);
+    auto abc_text = tokens::DecodeToAbc(walk.tokens, tokens::TokenizerKind::kAbcToken);
+    ASSERT_TRUE(abc_text.ok());
+    render::MidiOptions midi;
+    midi.chords = true;
+    auto result = render::AbcToMidi(*abc_text, midi);
+    if (!result.ok() && result.status().message().find("abcmidi") != std::string::npos &&
+        result.status().message().find("not found") != std::string::npos) {
+      GTEST_SKIP() << result.status().message();
+    }
+    ASSERT_TRUE(result.ok()) << result.status().message() << "\n" << *abc_text;
+    warnings += static_cast<int>(result->messages.size());
+    for (const auto& m : result->messages) {
+      std::string kind = m.text.substr(0, 40);
+      for (char& c : kind) {
+        if (c >= '0' && c <= '9') c = '#';
+      }
+      kinds[kind]++;
+      if (getenv("TS_SHOW_WARNINGS") && kind.starts_with(getenv("TS_SHOW_WARNINGS")) && shown++ < 3) {
+        std::printf("%s\n%s\n", m.text.c_str(), abc_text->c_str());
+      }
+    }
+    ++converted;
+  }
+  std::printf("abc2midi: %d tunes converted, %d warnings\n", converted, warnings);
+  for (const auto& [kind, n] : kinds) std::printf("  %5d  %s\n", n, kind.c_str());
+}
+
+}  // namespace
+}  // namespace tunesmith::generate

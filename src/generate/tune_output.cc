@@ -1,0 +1,58 @@
+#include "generate/tune_output.h"
+
+#include "abc/bar_check.h"
+#include "abc/reader.h"
+#include "abc/writer.h"
+#include "tokens/tokenizer.h"
+
+namespace tunesmith::generate {
+
+Result<TuneText> WriteGeneratedTune(const std::vector<std::string>& tokens, const TuneTextOptions& options) {
+  std::vector<std::string> kept;
+  kept.reserve(tokens.size());
+  for (const std::string& t : tokens) {
+    if (!options.chord_symbols && t.size() >= 2 && t.front() == '"') continue;
+    kept.push_back(t);
+  }
+  tokens::DecodeOptions decode;
+  decode.tonic = options.tonic;
+  decode.title = options.title;
+  decode.x = options.x;
+  auto tune = tokens::DecodeTune(kept, tokens::TokenizerKind::kAbcToken, decode);
+  if (!tune.ok()) return tune.status();
+  if (!options.provenance.empty()) {
+    // N: goes before K:, the last header field.
+    auto k = tune->header.end();
+    for (auto it = tune->header.begin(); it != tune->header.end(); ++it) {
+      if (it->key == 'K') k = it;
+    }
+    tune->header.insert(k, abc::Field{'N', options.provenance, {}});
+  }
+  TuneText out;
+  out.abc = abc::WriteTune(*tune);
+  out.tune = std::move(tune.value());
+  return out;
+}
+
+TuneChecks CheckGeneratedTune(const std::string& abc_text, const std::vector<std::string>& tokens,
+                              const Structure& structure) {
+  TuneChecks checks;
+  abc::ReadResult read = abc::ReadAbc(abc_text, "<generated>");
+  checks.read_warnings = read.warnings;
+  for (const auto& d : read.diagnostics) {
+    if (d.severity == abc::Severity::kError) {
+      checks.error = d.Format();
+      break;
+    }
+  }
+  checks.read_ok = read.tunes.size() == 1 && read.rejected == 0 && checks.error.empty();
+  if (!read.tunes.empty()) {
+    const abc::BarCheck bars = abc::CheckBars(read.tunes[0]);
+    checks.bars = static_cast<int>(bars.bars.size());
+    checks.off_meter = bars.off_meter;
+  }
+  if (Status s = CheckStructure(tokens, structure); !s.ok()) checks.structure = s.message();
+  return checks;
+}
+
+}  // namespace tunesmith::generate
