@@ -541,6 +541,10 @@ Result<std::string> PickAbcjs(const std::vector<std::string>& candidates) {
 Result<std::string> RenderReportHtml(const nlohmann::json& report, const std::string& abcjs_source,
                                      const std::string& dir, const HtmlOptions& o) {
   if (Status st = CheckReportFormat(report); !st.ok()) return st;
+  // After "<!--" inside a <script>, an HTML parser may take a later "<script"
+  // as nested and the closing tag as its end: such a bundle cannot be inlined.
+  if (abcjs_source.find("<!--") != std::string::npos)
+    return Status::Error("the abcjs bundle contains \"<!--\" and cannot be inlined in a <script> element safely");
   try {
     std::string out;
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

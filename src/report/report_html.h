@@ -42,7 +42,8 @@ Result<std::string> PickAbcjs(const std::vector<std::string>& candidates);
 // is not there gets a "missing" note instead of a player ("" skips the
 // check). Absent sections print as "not measured"; a key of the wrong type,
 // an audio path that is absolute or leaves the folder, or another format
-// version fails with a message naming the key.
+// version fails with a message naming the key; so does a bundle holding
+// "<!--", which cannot sit inside a <script> element safely.
 Result<std::string> RenderReportHtml(const nlohmann::json& report, const std::string& abcjs_source,
                                      const std::string& dir, const HtmlOptions& options = {});
 

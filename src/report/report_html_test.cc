@@ -117,6 +117,12 @@ TEST(ReportHtmlTest, InlinesAbcjsSafelyAndTheRenderScript) {
   EXPECT_EQ(Count(html, "<script>"), Count(html, "</script>"));
 }
 
+TEST(ReportHtmlTest, RefusesABundleThatCannotBeInlined) {
+  auto html = RenderReportHtml(SampleReport(), "var a = '<!--';", "");
+  ASSERT_FALSE(html.ok());
+  EXPECT_THAT(html.status().message(), HasSubstr("cannot be inlined"));
+}
+
 TEST(ReportHtmlTest, MissingSectionsSayNotMeasured) {
   const std::string html = Render(NewReport());
   EXPECT_GE(Count(html, "<p class=\"missing\">not measured</p>"), 4);

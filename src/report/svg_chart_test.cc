@@ -161,7 +161,7 @@ TEST(SvgHistogramTest, CrowdedLabelsAreThinned) {
   std::vector<std::string> many;
   std::vector<double> values;
   for (int i = -12; i <= 12; ++i) {
-    many.push_back(i > 0 ? "+" + std::to_string(i) : std::to_string(i));
+    many.push_back(i > 0 ? std::string("+").append(std::to_string(i)) : std::to_string(i));
     values.push_back(1);
   }
   const std::string svg = SvgHistogram(many, {{"a", values}, {"b", values}}, Options("t", "", "", 300));
