@@ -196,7 +196,8 @@ int Stats(const TokensArgs& args) {
   std::printf("rejected by reader    %d\n", s.rejected_by_reader);
   std::printf("rejected by tokenizer %d\n", s.rejected_by_tokenizer);
   for (const auto& [reason, n] : s.rejection_reasons) std::printf("  %4d  %s\n", n, reason.c_str());
-  std::printf("duplicates dropped    %d\n", s.duplicates);
+  std::printf("duplicates dropped    %d  (same melody; chords and R: aside)\n", s.duplicates);
+  std::printf("R: from file name    %d\n", s.rhythm_from_file);
   std::printf("kept                  %d  (train %d, valid %d, test %d)\n", s.kept, s.train, s.valid, s.test);
   std::printf("chord symbols         %d kept, %d dropped\n", s.chord_symbols_kept, s.chord_symbols_dropped);
   for (auto kind : {tokens::TokenizerKind::kAbcToken, tokens::TokenizerKind::kChar}) {

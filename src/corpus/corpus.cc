@@ -94,6 +94,35 @@ abc::Diagnostic TuneDiagnostic(const abc::Tune& tune, abc::Severity severity, st
   return d;
 }
 
+// The rhythm a file name stands for ("reelsh-l" -> "reel"), "" if none: the
+// stem, lower-cased, starts with a rhythm's name or a common short form.
+std::string RhythmOfFileName(const std::string& file) {
+  std::string stem = fs::path(file).stem().string();
+  std::transform(stem.begin(), stem.end(), stem.begin(), [](unsigned char c) { return std::tolower(c); });
+  static constexpr std::pair<std::string_view, std::string_view> kPrefixes[] = {
+      {"slipjig", "slip jig"}, {"slip", "slip jig"}, {"jig", "jig"},         {"reel", "reel"},
+      {"hornpipe", "hornpipe"}, {"hpp", "hornpipe"}, {"waltz", "waltz"},    {"polka", "polka"},
+      {"march", "march"},       {"strathspey", "strathspey"}, {"slide", "slide"}, {"mazurka", "mazurka"},
+  };
+  for (const auto& [prefix, rhythm] : kPrefixes) {
+    if (stem.starts_with(prefix)) return std::string(rhythm);
+  }
+  return "";
+}
+
+// The melody of a tune's token stream: what de-duplication and the split look
+// at. Chord symbols and the rhythm token are left out, so two editions of one
+// tune that differ only in their accompaniment or R: count as one tune.
+uint64_t MelodyHash(const std::vector<std::string>& tokens) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const auto& t : tokens) {
+    if (t.starts_with('"') || t.starts_with("R:")) continue;
+    h = Fnv1a(t, h);
+    h = Fnv1a(" ", h);
+  }
+  return h;
+}
+
 std::string Join(const std::vector<std::string>& tokens, size_t begin, size_t end, const char* sep) {
   std::string out;
   for (size_t i = begin; i < end; ++i) {
@@ -164,7 +193,14 @@ Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptio
     stats.rejected_by_reader += read->rejected;
     for (auto& d : read->diagnostics) corpus.diagnostics.push_back(std::move(d));
 
+    const std::string file_rhythm = options.rhythm_from_file_name ? RhythmOfFileName(file) : "";
     for (auto& tune : read->tunes) {
+      if (!file_rhythm.empty() && tune.FieldValues('R').empty()) {
+        // Before K:, so the writer and the tokenizer see it as the tune's own.
+        auto k = std::find_if(tune.header.begin(), tune.header.end(), [](const abc::Field& f) { return f.key == 'K'; });
+        tune.header.insert(k, abc::Field{'R', file_rhythm, tune.pos});
+        ++stats.rhythm_from_file;
+      }
       tokens::NormaliseStats chord_stats;
       auto encoded = tokens::EncodeTuneBothKinds(tune, &chord_stats);
       if (!encoded.ok()) {
@@ -177,7 +213,7 @@ Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptio
       const auto& toks = encoded->abc_tokens;
       CorpusTune ct;
       ct.abc_tokens = Join(toks, 1, toks.size() - 1, " ");
-      ct.hash = Fnv1a(ct.abc_tokens);
+      ct.hash = MelodyHash(toks);
       auto [it, inserted] = first_of_hash.emplace(ct.hash, corpus.tunes.size());
       if (!inserted) {
         const abc::Tune& kept = corpus.tunes[it->second].tune;

@@ -22,11 +22,16 @@ const char* SplitName(Split s);  // "train", "valid", "test"
 struct LoadOptions {
   double valid_fraction = 0.05;  // share of tunes in the validation split
   double test_fraction = 0.05;   // share of tunes in the test split
+  // A tune without R: takes its rhythm from its file's name when that names
+  // one (jigs.abc -> jig, reelsa-c.abc -> reel, hpps.abc -> hornpipe): the NMD
+  // gives R: on its hornpipes only and files its tunes by rhythm instead.
+  bool rhythm_from_file_name = true;
 };
 
 struct CorpusTune {
   abc::Tune tune;     // as read (own key, own L:)
-  uint64_t hash = 0;  // of the normalised token stream; decides the split and finds duplicates
+  uint64_t hash = 0;  // of the normalised melody (tokens without chord symbols and R:);
+                      // decides the split and finds duplicates
   Split split = Split::kTrain;
   // The tune's tokens, computed once while loading, without <s> and </s>:
   // abc-token tokens joined by single spaces (no token holds a space), and
@@ -45,7 +50,8 @@ struct LoadStats {
   int rejected_by_reader = 0;
   int rejected_by_tokenizer = 0;
   std::map<std::string, int> rejection_reasons;  // tokenizer reason -> tunes
-  int duplicates = 0;  // exact duplicates after normalisation, dropped
+  int duplicates = 0;  // same melody after normalisation (chords and R: aside), dropped
+  int rhythm_from_file = 0;  // tunes whose R: came from the file name
   int kept = 0;        // tunes in the corpus
   int train = 0, valid = 0, test = 0;
   int chord_symbols_kept = 0;     // as roman numerals, in the kept tunes
