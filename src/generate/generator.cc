@@ -1,0 +1,221 @@
+#include "generate/generator.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace tunesmith::generate {
+namespace {
+
+// One tune being sampled: its chain state, and where to roll back to when
+// the guard blocks the bar it is writing.
+struct Slot {
+  Slot(int index, uint64_t seed, const GrammarRules* rules, const NoveltyGuard* guard)
+      : rng(seed), mask(rules), tracker(guard ? guard->Start() : NoveltyGuard::Tracker(nullptr)) {
+    out.index = index;
+    out.seed = seed;
+  }
+
+  Rng rng;
+  GrammarState mask;
+  NoveltyGuard::Tracker tracker;
+  size_t prime_pos = 0;  // next prime token to force
+  int32_t input = tokens::kBosId;  // the token the model reads at the next step
+  bool guard_on = true;
+  SampledTune out;
+
+  // The start of the current bar.
+  struct Snapshot {
+    GrammarState mask;
+    NoveltyGuard::Tracker tracker;
+    size_t tokens = 0;
+    int32_t input = 0;
+    std::vector<torch::Tensor> state;  // the model state rows before reading `input`
+  };
+  std::optional<Snapshot> snapshot;
+  int retries = 0;  // draws of the current bar so far
+};
+
+}  // namespace
+
+Generator::Generator(std::shared_ptr<model::LanguageModel> model, std::shared_ptr<const GrammarRules> rules,
+                     const NoveltyGuard* guard)
+    : model_(std::move(model)), rules_(std::move(rules)), guard_(guard) {}
+
+Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& options,
+                                                     const std::function<void(int, int)>& progress) const {
+  // The prime must fit the grammar after some header: check it once, up front.
+  if (!options.prime.empty()) {
+    const GrammarOptions& g = rules_->options();
+    if (g.meter.empty() || g.mode.empty()) return Status::Error("a prime needs the meter and the mode fixed");
+    GrammarState probe(rules_.get());
+    std::vector<uint8_t> allowed;
+    for (int step = 0; !probe.in_body(); ++step) {  // the header: forced, or the first allowed rhythm
+      probe.Allowed(&allowed);
+      auto it = std::find(allowed.begin(), allowed.end(), 1);
+      if (it == allowed.end() || step > 3) return Status::Error("no header fits the options");
+      if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
+    }
+    for (const std::string& t : options.prime) {
+      if (Status s = probe.Accept(t); !s.ok()) return Status::Error("--prime does not fit: " + s.message());
+    }
+  }
+  std::vector<SampledTune> tunes;
+  tunes.reserve(options.count);
+  int finished = 0;
+  const int batch = std::max(1, options.batch_size);
+  for (int first = 0; first < options.count; first += batch) {
+    auto part = GenerateBatch(options, first, std::min(batch, options.count - first), [&](int) {
+      ++finished;
+      if (progress) progress(finished, options.count);
+    });
+    if (!part.ok()) return part.status();
+    for (auto& t : part.value()) tunes.push_back(std::move(t));
+  }
+  return tunes;
+}
+
+Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions& options, int first, int count,
+                                                          const std::function<void(int)>& finished) const {
+  torch::NoGradGuard no_grad;
+  const GrammarRules& rules = *rules_;
+  const tokens::Vocabulary& vocab = rules.vocabulary();
+  const int32_t eos = vocab.Id("</s>");
+  const SamplerChain chain(options.sampling);
+  const torch::Device device = model_->device();
+
+  std::vector<Slot> slots;
+  slots.reserve(count);
+  for (int i = 0; i < count; ++i) {
+    const int index = first + i;
+    slots.emplace_back(index, options.seed + static_cast<uint64_t>(index), &rules, guard_);
+    slots.back().tracker.Push("<s>");
+    slots.back().out.tokens.push_back("<s>");
+  }
+  std::vector<int> active(count);  // row r of the batch is slots[active[r]]
+  for (int i = 0; i < count; ++i) active[i] = i;
+  model::State state = model_->InitialState(count);
+  const model::State zero = model_->InitialState(1);
+
+  std::vector<uint8_t> allowed;
+  std::vector<int64_t> inputs;
+  std::vector<int> rollback;  // rows whose bar is to be drawn again
+  while (!active.empty()) {
+    const int64_t B = static_cast<int64_t>(active.size());
+    inputs.resize(B);
+    for (int64_t r = 0; r < B; ++r) inputs[r] = slots[active[r]].input;
+    torch::Tensor ids = torch::from_blob(inputs.data(), {B}, torch::kInt64).to(device);
+    torch::Tensor logits = model_->Step(ids, &state).to(torch::kCPU, torch::kFloat).contiguous();
+    const float* data = logits.data_ptr<float>();
+    const int64_t V = logits.size(1);
+
+    std::vector<char> done(B, 0);
+    rollback.clear();
+    for (int64_t r = 0; r < B; ++r) {
+      Slot& s = slots[active[r]];
+      ++s.out.steps;
+      s.mask.Allowed(&allowed);
+      int32_t id = -1;
+      const bool priming = s.mask.in_body() && s.prime_pos < options.prime.size();
+      if (priming) {
+        id = vocab.Id(options.prime[s.prime_pos++]);
+      } else {
+        const bool any = std::find(allowed.begin(), allowed.end(), 1) != allowed.end();
+        if (!any) {
+          return Status::Error("the grammar mask allows no token (a bug): " + s.mask.Describe());
+        }
+        if (guard_ && s.guard_on && guard_->Filter(s.tracker, rules, &allowed) &&
+            std::find(allowed.begin(), allowed.end(), 1) == allowed.end()) {
+          rollback.push_back(static_cast<int>(r));  // only a bar line could come: draw the bar again
+          continue;
+        }
+        id = chain.Sample(std::span<const float>(data + r * V, V), allowed, s.rng);
+        if (id < 0) return Status::Error("the sampler drew nothing: " + s.mask.Describe());
+      }
+      if (Status st = s.mask.Accept(id); !st.ok()) return st;
+      const std::string& token = vocab.Token(id);
+      s.tracker.Push(token);
+      s.out.tokens.push_back(token);
+      s.input = id;
+      if (priming && s.prime_pos == options.prime.size()) s.mask.CloseDuration();
+      if (id == eos) {
+        done[r] = 1;
+        continue;
+      }
+      if (static_cast<int64_t>(s.out.tokens.size()) > rules.MaxTokens()) {
+        return Status::Error("a tune ran past the mask's bound of " + std::to_string(rules.MaxTokens()) +
+                             " tokens (a bug): " + s.mask.Describe());
+      }
+      // A new bar (or the end of the prime) is a point to roll back to.
+      const bool prime_done = s.prime_pos == options.prime.size();
+      if (prime_done && s.mask.in_body() && (s.mask.at_bar_start() || (priming && !s.snapshot))) {
+        Slot::Snapshot snap{s.mask, s.tracker, s.out.tokens.size(), s.input, {}};
+        for (const torch::Tensor& t : state.tensors) snap.state.push_back(t[r].clone());
+        s.snapshot = std::move(snap);
+        s.retries = 0;
+      }
+    }
+
+    for (int r : rollback) {
+      Slot& s = slots[active[r]];
+      ++s.out.bar_retries;
+      bool restart = false;
+      if (++s.retries > options.guard.max_bar_retries || !s.snapshot) {
+        if (++s.out.restarts > options.guard.max_restarts) {
+          // Keep the tune and finish it without the guard (reported).
+          s.guard_on = false;
+          s.out.guard_gave_up = true;
+          restart = !s.snapshot;
+        } else {
+          restart = true;
+        }
+      }
+      if (restart) {
+        // A fresh start is a new tune: the generator draws on, the counters stay.
+        Slot fresh(s.out.index, s.out.seed, &rules, guard_);
+        fresh.rng = s.rng;
+        fresh.guard_on = s.guard_on;
+        fresh.out.steps = s.out.steps;
+        fresh.out.bar_retries = s.out.bar_retries;
+        fresh.out.restarts = s.out.restarts;
+        fresh.out.guard_gave_up = s.out.guard_gave_up;
+        fresh.tracker.Push("<s>");
+        fresh.out.tokens.push_back("<s>");
+        s = std::move(fresh);
+        for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(zero.tensors[j][0]);
+        continue;
+      }
+      // Back to the start of the bar: the model reads the bar line again.
+      const Slot::Snapshot& snap = *s.snapshot;
+      s.mask = snap.mask;
+      s.tracker = snap.tracker;
+      s.out.tokens.resize(snap.tokens);
+      s.input = snap.input;
+      for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(snap.state[j]);
+    }
+
+    if (std::find(done.begin(), done.end(), 1) != done.end()) {
+      std::vector<int64_t> keep;
+      std::vector<int> next_active;
+      for (int64_t r = 0; r < B; ++r) {
+        Slot& s = slots[active[r]];
+        if (done[r]) {
+          if (guard_ && guard_->index()) s.out.longest_guarded_run = s.tracker.longest().length;
+          finished(s.out.index);
+        } else {
+          keep.push_back(r);
+          next_active.push_back(active[r]);
+        }
+      }
+      active = std::move(next_active);
+      if (!active.empty()) {
+        state = state.Select(torch::tensor(keep, torch::kInt64).to(device));
+      }
+    }
+  }
+  std::vector<SampledTune> out;
+  out.reserve(count);
+  for (Slot& s : slots) out.push_back(std::move(s.out));
+  return out;
+}
+
+}  // namespace tunesmith::generate

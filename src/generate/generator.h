@@ -1,0 +1,74 @@
+// The generator: drives a language model step by step through the sampler
+// chain (sampler.h) for a batch of tunes at once, with the grammar mask
+// (grammar_mask.h) and the novelty guard (novelty_guard.h) as links.
+//
+//   Generator gen(model, rules, &guard);
+//   Result<std::vector<SampledTune>> tunes = gen.Generate({.count = 10, .seed = 42});
+//
+// Tune i draws from its own random generator seeded with seed + i, so the
+// same model, settings and seed give the same tunes (docs/generate.md says
+// when a tune can be made again on its own).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "generate/grammar_mask.h"
+#include "generate/novelty_guard.h"
+#include "generate/sampler.h"
+#include "model/language_model.h"
+
+namespace tunesmith::generate {
+
+struct GuardOptions {
+  int max_bar_retries = 16;  // draws of one bar the guard blocked before the tune starts again
+  int max_restarts = 4;      // fresh starts of one tune before the guard gives up on it (reported)
+};
+
+struct GenerateOptions {
+  int count = 1;                   // tunes to sample
+  uint64_t seed = 0;               // tune i draws from Rng(seed + i)
+  SamplingOptions sampling;        // temperature, top-k, top-p
+  std::vector<std::string> prime;  // body tokens fed (and kept) after the header
+  int batch_size = 64;             // tunes stepped together through the model (1: the matrix-vector path)
+  GuardOptions guard;
+};
+
+struct SampledTune {
+  int index = 0;                    // 0 .. count-1
+  uint64_t seed = 0;                // its own seed (options.seed + index)
+  std::vector<std::string> tokens;  // <s> ... </s>
+  int steps = 0;                    // model steps spent on it, retries included
+  int bar_retries = 0;              // bars drawn again because the guard blocked them
+  int restarts = 0;                 // times it was started again after too many retries
+  bool guard_gave_up = false;       // it kept a run longer than the threshold
+  int longest_guarded_run = 0;      // the longest shared run of bars the guard saw
+};
+
+class Generator {
+ public:
+  // `rules` and `guard` (may be null: no guard) must outlive the generator.
+  Generator(std::shared_ptr<model::LanguageModel> model, std::shared_ptr<const GrammarRules> rules,
+            const NoveltyGuard* guard);
+
+  // Samples options.count tunes. `progress`, if set, is called after each
+  // finished tune with (finished, total). Fails when the prime does not fit
+  // the grammar, and, naming the state, if the mask ever leaves no token
+  // (a bug of the mask).
+  Result<std::vector<SampledTune>> Generate(const GenerateOptions& options,
+                                            const std::function<void(int, int)>& progress = {}) const;
+
+ private:
+  Result<std::vector<SampledTune>> GenerateBatch(const GenerateOptions& options, int first, int count,
+                                                 const std::function<void(int)>& finished) const;
+
+  std::shared_ptr<model::LanguageModel> model_;
+  std::shared_ptr<const GrammarRules> rules_;
+  const NoveltyGuard* guard_;
+};
+
+}  // namespace tunesmith::generate

@@ -1,0 +1,254 @@
+// The generator end to end with small models: a random LSTM (any logits must
+// give valid tunes), and a "copycat" that wants to play one training tune
+// note for note (the novelty guard must stop it).
+#include "generate/generator.h"
+
+#include <gtest/gtest.h>
+
+#include "abc/bar_check.h"
+#include "abc/reader.h"
+#include "generate/test_vocabulary.h"
+#include "tokens/tokenizer.h"
+
+namespace tunesmith::generate {
+namespace {
+
+using testing::Split;
+using testing::TestVocabulary;
+
+std::shared_ptr<model::LanguageModel> RandomLstm(int64_t vocab_size, uint64_t seed) {
+  torch::manual_seed(seed);
+  model::ModelConfig config;
+  config.vocab_size = vocab_size;
+  config.embedding = 16;
+  config.hidden = 32;
+  config.layers = 2;
+  auto m = model::MakeModel(config);
+  EXPECT_TRUE(m.ok());
+  (*m)->eval();
+  return *m;
+}
+
+GenerateOptions Options(int count, uint64_t seed, int batch_size = 64) {
+  GenerateOptions o;
+  o.count = count;
+  o.seed = seed;
+  o.batch_size = batch_size;
+  return o;
+}
+
+// Wants, at step t, the token at t+1 of one fixed tune (logit `strength`, others 0).
+class Copycat : public model::LanguageModel {
+ public:
+  Copycat(const tokens::Vocabulary& vocab, const std::vector<std::string>& tune, float strength)
+      : LanguageModel(Config(vocab)), tune_(vocab.Ids(tune)), strength_(strength) {}
+
+  torch::Tensor forward(const torch::Tensor&, model::State*) override { throw std::logic_error("not used"); }
+  model::State InitialState(int64_t batch) const override {
+    model::State s;
+    s.tensors.push_back(torch::zeros({batch, 1}, torch::kInt64));
+    return s;
+  }
+  torch::Tensor Step(const torch::Tensor& ids, model::State* state) override {
+    const int64_t B = ids.size(0);
+    if (state->empty()) *state = InitialState(B);
+    auto logits = torch::zeros({B, config_.vocab_size});
+    auto pos = state->tensors[0];
+    for (int64_t r = 0; r < B; ++r) {
+      const int64_t p = pos[r][0].item<int64_t>();
+      const int64_t next = std::min<int64_t>(p + 1, static_cast<int64_t>(tune_.size()) - 1);
+      logits[r][tune_[next]] = strength_;
+      pos[r][0] = p + 1;
+    }
+    return logits;
+  }
+
+ private:
+  static model::ModelConfig Config(const tokens::Vocabulary& vocab) {
+    model::ModelConfig c;
+    c.vocab_size = vocab.size();
+    return c;
+  }
+  std::vector<int32_t> tune_;
+  float strength_;
+};
+
+// Every tune decodes, reads back without errors and has no bar off the meter.
+void ExpectValid(const std::vector<SampledTune>& tunes, const Structure& structure = {}) {
+  for (const SampledTune& t : tunes) {
+    ASSERT_EQ(t.tokens.front(), "<s>");
+    ASSERT_EQ(t.tokens.back(), "</s>");
+    auto text = tokens::DecodeToAbc(t.tokens, tokens::TokenizerKind::kAbcToken);
+    ASSERT_TRUE(text.ok()) << text.status().message();
+    abc::ReadResult read = abc::ReadAbc(*text, "<test>");
+    ASSERT_EQ(read.tunes.size(), 1u);
+    EXPECT_EQ(read.rejected, 0);
+    EXPECT_EQ(abc::CheckBars(read.tunes[0]).off_meter, 0) << *text;
+    Status s = CheckStructure(t.tokens, structure);
+    EXPECT_TRUE(s.ok()) << s.message();
+  }
+}
+
+TEST(Generator, RandomModelGivesValidTunes) {
+  const auto vocab = TestVocabulary();
+  auto rules = GrammarRules::Make(vocab, {});
+  ASSERT_TRUE(rules.ok());
+  Generator gen(RandomLstm(vocab.size(), 1), *rules, nullptr);
+  int progress_calls = 0;
+  auto tunes = gen.Generate(Options(12, 5, 5), [&](int done, int total) {
+    ++progress_calls;
+    EXPECT_EQ(total, 12);
+    EXPECT_LE(done, 12);
+  });
+  ASSERT_TRUE(tunes.ok()) << tunes.status().message();
+  ASSERT_EQ(tunes->size(), 12u);
+  EXPECT_EQ(progress_calls, 12);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ((*tunes)[i].index, i);
+    EXPECT_EQ((*tunes)[i].seed, 5u + i);
+  }
+  ExpectValid(*tunes);
+}
+
+TEST(Generator, SameSeedSameTunes) {
+  const auto vocab = TestVocabulary();
+  auto rules = GrammarRules::Make(vocab, {});
+  Generator gen(RandomLstm(vocab.size(), 2), *rules, nullptr);
+  GenerateOptions o = Options(6, 42);
+  o.sampling.temperature = 1.1f;
+  o.sampling.top_k = 20;
+  o.sampling.top_p = 0.95f;
+  auto a = gen.Generate(o);
+  auto b = gen.Generate(o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (int i = 0; i < 6; ++i) EXPECT_EQ((*a)[i].tokens, (*b)[i].tokens) << i;
+  o.seed = 43;
+  auto c = gen.Generate(o);
+  ASSERT_TRUE(c.ok());
+  int same = 0;
+  for (int i = 0; i < 6; ++i) same += (*a)[i].tokens == (*c)[i].tokens;
+  EXPECT_LT(same, 6);
+  // Seed 43's tune 0 is seed 42's tune 1 (tune i draws from seed + i).
+  EXPECT_EQ((*c)[0].tokens, (*a)[1].tokens);
+}
+
+TEST(Generator, ConditioningStructureAndPrime) {
+  const auto vocab = TestVocabulary();
+  GrammarOptions g;
+  g.meter = "M:6/8";
+  g.mode = "K:min";
+  g.rhythm = "R:jig";
+  g.structure = *ParseStructure("AABB", 4);
+  auto rules = GrammarRules::Make(vocab, g);
+  ASSERT_TRUE(rules.ok());
+  Generator gen(RandomLstm(vocab.size(), 3), *rules, nullptr);
+  const std::vector<std::string> prime = Split("|: A 2 B c 3 |");
+  GenerateOptions o = Options(5, 9);
+  o.prime = prime;
+  auto tunes = gen.Generate(o);
+  ASSERT_TRUE(tunes.ok()) << tunes.status().message();
+  for (const SampledTune& t : *tunes) {
+    ASSERT_GE(t.tokens.size(), 4 + prime.size());
+    EXPECT_EQ(std::vector<std::string>(t.tokens.begin() + 1, t.tokens.begin() + 4),
+              (std::vector<std::string>{"M:6/8", "K:min", "R:jig"}));
+    EXPECT_EQ(std::vector<std::string>(t.tokens.begin() + 4, t.tokens.begin() + 4 + prime.size()), prime);
+  }
+  ExpectValid(*tunes, g.structure);
+  // A prime that breaks the form is refused before sampling.
+  o.prime = Split("A 2 B c 3 |");  // no |: for part A
+  auto bad = gen.Generate(o);
+  EXPECT_FALSE(bad.ok());
+}
+
+// A training tune of sixteen distinct bars.
+std::vector<std::string> TrainingTune() {
+  const char* bars[] = {"C D E F G A B c", "d c B A G F E D", "C E G c e c G E", "D F A d f d A F",
+                        "E G B e g e B G", "F A c f a f c A", "G B d g b g d B", "c 4 G 4",
+                        "A B c d e f g a", "a g f e d c B A", "G c e g G c e g", "F A d f F A d f",
+                        "E G c e E G c e", "D G B d D G B d", "C E G c G E C E", "c 8"};
+  std::vector<std::string> t = {"<s>", "M:4/4", "K:maj", "R:reel"};
+  for (size_t i = 0; i < std::size(bars); ++i) {
+    for (const auto& tok : Split(bars[i])) t.push_back(tok);
+    t.push_back(i + 1 == std::size(bars) ? "|]" : "|");
+  }
+  t.push_back("</s>");
+  return t;
+}
+
+struct GuardRun {
+  int long_runs = 0;      // tunes sharing more than 3 bars in a row
+  int retries = 0;        // bars drawn again
+  int gave_up = 0;
+  int copies_kept = 0;    // tunes identical to the unguarded ones
+};
+
+GuardRun RunCopycat(const tokens::Vocabulary& vocab, float strength, const NoveltyGuard* guard,
+                    const std::vector<SampledTune>* unguarded, std::vector<SampledTune>* out) {
+  const auto training = TrainingTune();
+  auto rules = GrammarRules::Make(vocab, {});
+  EXPECT_TRUE(rules.ok()) << rules.status().message();
+  Generator gen(std::make_shared<Copycat>(vocab, training, strength), *rules, guard);
+  auto tunes = gen.Generate(Options(8, 1, 3));
+  EXPECT_TRUE(tunes.ok()) << tunes.status().message();
+  GuardRun run;
+  corpus::IndexedTune indexed{"The Training Reel", corpus::BarHashesOfTokens(training), {}};
+  corpus::NoveltyIndex index({indexed}, "test");
+  for (size_t i = 0; i < tunes->size(); ++i) {
+    const SampledTune& t = (*tunes)[i];
+    auto tune = tokens::DecodeTune(t.tokens, tokens::TokenizerKind::kAbcToken);
+    EXPECT_TRUE(tune.ok());
+    const int longest = MeasureNovelty(&index, t.tokens, *tune).longest_bar_run;
+    run.long_runs += longest > 3;
+    if (guard && !t.guard_gave_up) {
+      EXPECT_LE(longest, 3) << i;
+      EXPECT_LE(t.longest_guarded_run, 3) << i;
+    }
+    run.retries += t.bar_retries;
+    run.gave_up += t.guard_gave_up;
+    if (unguarded) run.copies_kept += (*unguarded)[i].tokens == t.tokens;
+  }
+  ExpectValid(*tunes);
+  *out = std::move(tunes.value());
+  return run;
+}
+
+std::shared_ptr<const corpus::NoveltyIndex> TrainingIndex() {
+  corpus::IndexedTune indexed{"The Training Reel", corpus::BarHashesOfTokens(TrainingTune()), {}};
+  return std::make_shared<corpus::NoveltyIndex>(std::vector<corpus::IndexedTune>{indexed}, "test");
+}
+
+TEST(Generator, NoveltyGuardStopsACopy) {
+  // The full vocabulary: a blocked bar line can often be avoided by going on
+  // with the bar (a shorter last note, a tie), so few bars are drawn again.
+  const auto vocab = TestVocabulary();
+  std::vector<SampledTune> copies, guarded;
+  const GuardRun free_run = RunCopycat(vocab, 12.0f, nullptr, nullptr, &copies);
+  EXPECT_GE(free_run.long_runs, 7);  // the copycat copies
+  NoveltyGuard guard(TrainingIndex(), 3);
+  const GuardRun run = RunCopycat(vocab, 12.0f, &guard, &copies, &guarded);
+  EXPECT_EQ(run.long_runs, run.gave_up);
+  EXPECT_EQ(run.copies_kept, 0);
+  std::printf("guard, full vocabulary: %d bars drawn again, %d tunes given up\n", run.retries, run.gave_up);
+}
+
+TEST(Generator, NoveltyGuardDrawsBlockedBarsAgain) {
+  // Only the training tune's own tokens: after a bar's last note only a bar
+  // line may come, so a blocked bar is rolled back and drawn again.
+  const auto training = TrainingTune();
+  std::vector<std::string> words(training.begin(), training.end());
+  for (const char* extra : {"||", ":|", "|:", "2", "/2"}) words.push_back(extra);
+  const tokens::Vocabulary vocab(tokens::TokenizerKind::kAbcToken, words);
+  std::vector<SampledTune> copies, guarded;
+  const GuardRun free_run = RunCopycat(vocab, 6.0f, nullptr, nullptr, &copies);
+  EXPECT_GE(free_run.long_runs, 4);
+  NoveltyGuard guard(TrainingIndex(), 3);
+  const GuardRun run = RunCopycat(vocab, 6.0f, &guard, &copies, &guarded);
+  EXPECT_GT(run.retries, 0);
+  EXPECT_LE(run.gave_up, 2);
+  EXPECT_EQ(run.long_runs, run.gave_up);
+  std::printf("guard, small vocabulary: %d bars drawn again, %d tunes given up; without it %d of 8 tunes copy > 3 bars\n",
+              run.retries, run.gave_up, free_run.long_runs);
+}
+
+}  // namespace
+}  // namespace tunesmith::generate

@@ -1,0 +1,38 @@
+#include "generate/model_path.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace tunesmith::generate {
+
+std::vector<std::string> DefaultModelCandidates() {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  if (const char* env = std::getenv("TUNESMITH_MODEL"); env && *env) out.push_back(env);
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path dir = exe.parent_path();
+    out.push_back((dir / ".." / "share" / "tunesmith" / "models" / "default.ckpt").lexically_normal().string());
+    out.push_back((dir / ".." / "models" / "default.ckpt").lexically_normal().string());
+    out.push_back((dir / ".." / ".." / "models" / "default.ckpt").lexically_normal().string());
+  }
+#ifdef TUNESMITH_SOURCE_DIR
+  out.push_back((fs::path(TUNESMITH_SOURCE_DIR) / "models" / "default.ckpt").lexically_normal().string());
+#endif
+  return out;
+}
+
+Result<std::string> FindDefaultModel() {
+  std::string looked;
+  for (const std::string& path : DefaultModelCandidates()) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) return path;
+    looked += "\n  " + path;
+  }
+  return Status::Error("no model given and the bundled model was not found; looked at:" + looked +
+                       "\nGive one with --model FILE (train one with `tunesmith train`), or set TUNESMITH_MODEL.");
+}
+
+}  // namespace tunesmith::generate
