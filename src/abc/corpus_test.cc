@@ -73,7 +73,7 @@ TEST_P(CorpusTest, RoundTripsEveryTune) {
   EXPECT_GT(tunes, 2000);
 }
 
-// Every tune moved to C (what the tokenizer does) and to F#: every note
+// Every tune moved to C (what the tokenizer does), F#, Eb and C#: every note
 // moves by the same interval, the mode stays, and the result round-trips.
 TEST_P(CorpusTest, TransposesEveryTune) {
   int moved_tunes = 0;
@@ -83,7 +83,7 @@ TEST_P(CorpusTest, TransposesEveryTune) {
     for (const Tune& tune : result->tunes) {
       if (tune.key.none) continue;
       std::vector<NoteEvent> before = Timeline(tune);
-      for (auto [step, alter] : {std::pair{0, 0}, std::pair{3, 1}}) {
+      for (auto [step, alter] : {std::pair{0, 0}, std::pair{3, 1}, std::pair{2, -1}, std::pair{0, 1}}) {
         auto moved = TransposeTo(tune, step, alter);
         ASSERT_TRUE(moved.ok()) << tune.Describe() << ": " << moved.status().message();
         EXPECT_EQ(moved->key.mode, tune.key.mode) << tune.Describe();

@@ -1,6 +1,7 @@
 #include "abc/transpose.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <map>
 
 #include "abc/chord_symbol.h"
@@ -123,12 +124,22 @@ Result<Tune> TransposeTo(const Tune& tune, int tonic_step, int tonic_alter) {
     return Status::Error("bad target tonic");
   int from_pc = tune.key.TonicPitchClass();
   int to_pc = ((kNaturalPc[tonic_step] + tonic_alter) % 12 + 12) % 12;
-  int semitones = ((to_pc - from_pc) % 12 + 12) % 12;
-  int letters = ((tonic_step - tune.key.tonic_step) % 7 + 7) % 7;
-  // The smallest move: at most a tritone up or down.
-  if (semitones > 6 || (semitones == 6 && letters > 3)) {
-    semitones -= 12;
-    letters -= 7;
+  int semitones_up = ((to_pc - from_pc) % 12 + 12) % 12;
+  int letters_up = ((tonic_step - tune.key.tonic_step) % 7 + 7) % 7;
+  // The smallest move (at most a tritone up or down), with the letter step
+  // that fits it best: E to Eb is one semitone down on the same letter, C to
+  // B# no move at all one letter down.
+  int semitones = 0, letters = 0, best = -1;
+  for (int s : {semitones_up, semitones_up - 12}) {
+    if (s > 6 || s < -6) continue;
+    for (int l : {letters_up, letters_up - 7}) {
+      int cost = 1000 * (s < 0 ? -s : s) + std::abs(12 * l - 7 * s);
+      if (best < 0 || cost < best) {
+        best = cost;
+        semitones = s;
+        letters = l;
+      }
+    }
   }
   Tune out = tune;
   out.key = MoveKey(tune.key, letters, semitones);

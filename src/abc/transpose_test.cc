@@ -38,6 +38,9 @@ TEST(TransposeTest, Table) {
       {"D", "d2 [K:A] ^g2", "C", "K:C\nc2[K:G] ^f2\n"},
       {"F", "_B B =B B|B", "G", "K:G\n=c c ^c c|c\n"},
       {"D exp ^f", "F C", "E", "K:E exp ^g\nG D\n"},
+      {"Em", "E^c d B", "Eb", "K:Ebmin\nE=c d B\n"},          // same letter, a semitone down
+      {"C", "C E G", "B#", "K:B#\nB, D F\n"},                    // no move, one letter down
+      {"D", "D F A", "C#", "K:C#\nC E G\n"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(std::string(c.key) + " -> " + c.target + ": " + c.body);
@@ -52,7 +55,7 @@ TEST(TransposeTest, Table) {
 // Every note sounds the same interval away, whatever the spelling.
 TEST(TransposeTest, KeepsTheMelodyAndTheMode) {
   Tune t = Read("Edor", "EFGA B^cde|=c^ABc _ed=B2|\"Em\"E8|");
-  for (const char* target : {"C", "F#", "Bb", "G", "Db", "A"}) {
+  for (const char* target : {"C", "F#", "Bb", "G", "Db", "A", "Eb", "E", "D#"}) {
     SCOPED_TRACE(target);
     int step = 0, alter = 0;
     ASSERT_TRUE(ParseTonic(target, &step, &alter));
