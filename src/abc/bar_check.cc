@@ -126,12 +126,11 @@ BarCheck CheckBars(const Tune& tune) {
       continue;
     }
     Rational bar = *s.expected;
-    if (s.starts_ending == 1 || s.starts_ending == 0) {
-      if (!s.starts_ending) before_endings = Rational(0);
-    }
+    // The partial bar before the endings stays known through the first
+    // ending's bars, until a section that is not an ending starts.
+    if (s.starts_section && !s.starts_ending) before_endings = Rational(0);
     if (s.length == bar) {
       add(s, s.length, false);
-      if (!s.starts_ending) before_endings = Rational(0);
       continue;
     }
     if (s.length > bar) {

@@ -33,6 +33,8 @@ TEST(BarCheckTest, Table) {
       {"6/8", "f | ecc c2f |1 Ace a2 :|2 Ace ag=g ||", 4, 0},       // ending 1 completes the pickup
       {"4/4", "ABcd efga | bagf ed :|: cB | BAGF EDCB |]", 3, 0},   // a bar split by :|:
       {"4/4", "ABcd efga | bagf e |1 dcB :|2 d3 ||", 3, 0},         // a bar split by endings
+      {"4/4", "ABcd efga | bagf e |1 dcB | A8 :|2 d3 ||", 4, 0},    // ... with a longer first ending
+      {"4/4", "ABcd efga | bagf e |1 dcB :|2 d2 ||", 3, 1},          // the second ending does not complete it
       {"6/8", "ABc def | gfe d\nP:B\ncB | A3 A3 |]", 3, 0},         // split by a part label
       {"4/4", "(3ABc (3def g2 a2 | A>B c>d e<f g<a |]", 2, 0},     // tuplets and broken rhythm
       {"4/4", "(3ABc def g2 a2 |]", 1, 1},
