@@ -475,17 +475,15 @@ void TuneParser::ReadPlus(size_t* i) {
     }
   }
   bool name_like = std::isalpha(static_cast<unsigned char>(content[0])) && content.find(' ') == std::string_view::npos;
-  bool letters_only = true;
-  for (char c : content) letters_only = letters_only && std::isalpha(static_cast<unsigned char>(c));
   // A decoration name made only of note letters ("+ace+") cannot be told from
   // a chord; ABC 2.0 has none, so such content is read as a chord.
-  if (!notes_only && name_like) {
-    pending_decorations_.push_back(std::string(content));
-    *i = close + 1;
+  if (notes_only) {
+    ReadChord(i, '+');
     return;
   }
-  if (notes_only && !(letters_only && content.size() > 6)) {
-    ReadChord(i, '+');
+  if (name_like) {
+    pending_decorations_.push_back(std::string(content));
+    *i = close + 1;
     return;
   }
   Warn(*i, "'+" + std::string(content) + "+' is neither a chord nor a decoration; skipped");
