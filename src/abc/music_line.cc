@@ -117,7 +117,9 @@ void TuneParser::Push(Element&& e, size_t column) {
   // Whitespace before a slur or tuplet mark counts as whitespace before its note.
   if (e.kind != ElementKind::kLineBreak && e.kind != ElementKind::kSlurStart && e.kind != ElementKind::kTuplet) {
     pending_space_ = false;
-    line_start_ = false;
+    // A field at the start of a line is written on a line of its own, so the
+    // music after it still starts a line.
+    if (e.kind != ElementKind::kField && e.kind != ElementKind::kPart) line_start_ = false;
   }
   tune_.body.push_back(std::move(e));
 }
