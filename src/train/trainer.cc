@@ -119,6 +119,7 @@ Result<TrainSummary> Trainer::Run() {
     auto prev_handler = std::signal(SIGINT, OnSigint);
     g_interrupted.store(false);
     const auto start = Clock::now();
+    started_ = start;
     auto last_save = Clock::now();
     int64_t steps_here = 0, tokens_here = 0;
     double smooth_loss = -1, smooth_step_seconds = -1;
@@ -289,6 +290,7 @@ bool Trainer::EndOfEpoch() {
   line["epoch"] = epochs_done_;
   line["step"] = step_;
   line["best"] = better;
+  line["elapsed_s"] = Seconds(started_);
   LogJson(line);
   if (better) {
     Status st = SaveBest();

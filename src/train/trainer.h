@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -94,6 +95,7 @@ class Trainer {
   std::unique_ptr<corpus::Batcher> batcher_;
   model::State carried_;  // stream batching: the state handed from batch to batch
   std::FILE* metrics_ = nullptr;
+  std::chrono::steady_clock::time_point started_;  // this process's start of training
 
   // Counters that a resume restores.
   int64_t step_ = 0;
