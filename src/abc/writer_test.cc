@@ -44,6 +44,11 @@ TEST(WriterTest, RoundTripTable) {
       {"A B\nP:B\nc d\nw: la la", "A B\nP:B\nc d\nw:la la"},
       {"A2 |\\\n B2 |", "A2|B2|"},
       {"(A B) ( c d) |", "(A B) (c d)|"},
+      // Found by the fuzzer (reader_fuzz.cc):
+      {"A4 (2 :| B4", "A4(2 :| B4"},                  // not "(2:|", read as "(2:" then "|"
+      {"A4 |\nB: | c d\nc4", "A4|\nB: | c d\nc4"},      // a B: field, not the note B and ":|"
+      {"[K:D] A B |", "K:D\nA B|"},                   // a field starting a line gets its own line
+      {"A [E:e2] B |", "A[E:e2] B|"},                 // mid-line, a field stays inline
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);
