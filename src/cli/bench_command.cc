@@ -1,16 +1,442 @@
-// PLACEHOLDER: replaced by the real command.
-#include <iostream>
+// tunesmith bench [--threads N] [--json]: speed and memory on this machine,
+// next to peers, in one run (docs/performance.md):
+//   - the ABC reader (MB/s) against abc2midi on the same files;
+//   - the fp32 matrix-multiply peak through LibTorch (torch::mm 1024^3, 2048^3);
+//   - training tokens/s and GFLOP/s for the default preset, against the same
+//     model in Python (bench/train_peer.py) on the same batches;
+//   - sampling tokens/s at batch 1 and 64 and ms per tune, against the Python
+//     peer (bench/sample_peer.py);
+//   - peak RSS of training and of generation, each in its own child process.
+// Every figure uses --threads LibTorch threads. Ratios are tunesmith / peer.
+#include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "abc/files.h"
+#include "cli/bench_measure.h"
+#include "cli/bench_process.h"
 #include "cli/commands.h"
+#include "corpus/corpus.h"
+#include "generate/model_path.h"
+#include "model/checkpoint.h"
+#include "train/throughput.h"
+#include "train/train_config.h"
 
 namespace tunesmith::cli {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kMe = "tunesmith bench";
+constexpr const char* kPython = "/usr/bin/python3";  // Debian's python3-torch is importable by this one only
+
+struct BenchOptions {
+  int threads = 0;                  // LibTorch threads for every figure (0: every core)
+  bool json = false;                // one JSON object on stdout
+  bool quick = false;               // tiny sizes (tests): the keys, not meaningful figures
+  int repeats = 3;                  // runs of each timed measurement (tunesmith and peer alternating); the median is kept
+  std::vector<std::string> corpus;  // ABC files or folders to parse (default: data/corpus of the source tree)
+  std::string model;                // model to sample (default: the bundled one, else random weights)
+  std::string child;                // internal: run one measurement as a child process
+  std::string spec;                 // internal: its JSON
+};
+
+// The source tree the binary was built from: configs/ is compiled in by ts_train.
+fs::path SourceDir() {
+#ifdef TUNESMITH_CONFIG_DIR
+  fs::path configs(TUNESMITH_CONFIG_DIR);
+  if (fs::exists(configs)) return configs.parent_path();
+#endif
+  const fs::path exe = SelfExe();
+  for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    if (fs::exists(p / "configs" / "default.json")) return p;
+  }
+  return fs::current_path();
+}
+
+std::vector<std::string> ConfigDirs() {
+  std::vector<std::string> dirs = {(SourceDir() / "configs").string()};
+  if (const char* env = std::getenv("TUNESMITH_CONFIGS")) dirs.push_back(env);
+  return dirs;
+}
+
+fs::path BenchDir() {
+  if (const char* env = std::getenv("TUNESMITH_BENCH_DIR")) return env;
+  return SourceDir() / "bench";
+}
+
+std::string CpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string name = line.substr(colon + 1);
+        name.erase(0, name.find_first_not_of(" \t"));
+        return name;
+      }
+    }
+  }
+  return "unknown";
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+// A ratio, or null when either side was not measured.
+nlohmann::json Ratio(const nlohmann::json& a, const nlohmann::json& b) {
+  if (!a.is_number() || !b.is_number() || b.get<double>() <= 0) return nullptr;
+  return a.get<double>() / b.get<double>();
+}
+
+// Runs a child (tunesmith-nn bench --child KIND, or a Python peer) and
+// returns its JSON result with "_rss_mb" and "_seconds" added; an error names
+// the command and shows the end of its stderr.
+Result<nlohmann::json> RunMeasured(const std::vector<std::string>& argv) {
+  auto run = RunChild(argv);
+  if (!run.ok()) return run.status();
+  const std::string line = LastJsonLine(run->out);
+  if (run->exit_code != 0 || line.empty()) {
+    std::string cmd;
+    for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+    return Status::Error(cmd + " failed (exit " + std::to_string(run->exit_code) + "):\n" + run->err_tail);
+  }
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object()) return Status::Error("unreadable result from " + argv[0] + ": " + line);
+  j["_rss_mb"] = run->max_rss_mb;
+  j["_seconds"] = run->seconds;
+  return j;
+}
+
+Result<nlohmann::json> RunSelfChild(const std::string& kind, const nlohmann::json& spec) {
+  return RunMeasured({SelfExe(), "bench", "--child", kind, "--spec", spec.dump()});
+}
+
+struct SampleModel {
+  std::string path;
+  std::string origin;  // "given", "bundled", "random weights"
+  model::ModelConfig config;
+  int64_t vocab_size = 0;
+};
+
+// The model bench samples: --model, else the bundled one, else the preset's
+// network with random weights over the corpus's abc-token vocabulary.
+Result<SampleModel> ResolveSampleModel(const BenchOptions& o, const train::TrainConfig& preset,
+                                       const std::vector<std::string>& corpus, const std::string& scratch) {
+  SampleModel m;
+  if (!o.model.empty()) {
+    m.path = o.model;
+    m.origin = "given";
+  } else if (auto found = generate::FindDefaultModel(); found.ok() && !o.quick) {
+    m.path = *found;
+    m.origin = "bundled";
+  } else {
+    auto loaded = corpus::LoadCorpus(corpus);
+    if (!loaded.ok()) return loaded.status();
+    const tokens::Vocabulary vocab = corpus::BuildVocabulary(*loaded, tokens::TokenizerKind::kAbcToken);
+    m.path = scratch + "/random.ckpt";
+    m.origin = "random weights";
+    if (Status st = WriteRandomModel(preset.model, vocab, m.path); !st.ok()) return st;
+  }
+  auto ckpt = model::ReadCheckpoint(m.path);
+  if (!ckpt.ok()) return ckpt.status();
+  m.config = ckpt->model;
+  m.vocab_size = ckpt->model.vocab_size;
+  return m;
+}
+
+void PrintTable(const nlohmann::json& r, std::ostream& out) {
+  auto f = [&](const char* key, int decimals) {
+    if (!r.contains(key) || !r[key].is_number()) return std::string("—");
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, r[key].get<double>());
+    return std::string(buf);
+  };
+  out << "tunesmith bench: " << r["cpu"].get<std::string>() << ", " << r["cores"].get<int>() << " cores, "
+      << r["threads"].get<int>() << " threads" << (r["quick"].get<bool>() ? " (quick: tiny sizes)" : "") << "\n";
+  out << "  parse            " << f("parse_mb_s", 1) << " MB/s   abc2midi " << f("abc2midi_mb_s", 2)
+      << " MB/s   ratio " << f("parse_vs_abc2midi", 1) << "\n";
+  out << "  sgemm peak       " << f("sgemm_gflop_s", 1) << " GFLOP/s (torch::mm 1024^3 " << f("sgemm_1024_gflop_s", 1)
+      << ", 2048^3 " << f("sgemm_2048_gflop_s", 1) << ")\n";
+  out << "  train            " << f("train_tok_s", 0) << " tok/s, " << f("train_gflop_s", 1) << " GFLOP/s ("
+      << f("train_vs_peak", 2) << " of the peak)   python " << f("train_python_tok_s", 0) << " tok/s   ratio "
+      << f("train_vs_python", 2) << "   torch::nn::LSTM " << f("train_nn_lstm_tok_s", 0) << " tok/s\n";
+  out << "  sample, model    b1 " << f("sample_model_tok_s_b1", 0) << " tok/s, b64 " << f("sample_model_tok_s_b64", 0)
+      << " tok/s   python b1 " << f("sample_python_tok_s_b1", 0) << ", b64 " << f("sample_python_tok_s_b64", 0)
+      << "   ratio b1 " << f("sample_vs_python", 2) << ", b64 " << f("sample_vs_python_b64", 2) << "\n";
+  out << "  generate         b1 " << f("sample_tok_s_b1", 0) << " tok/s, b64 " << f("sample_tok_s_b64", 0)
+      << " tok/s   " << f("ms_per_tune", 1) << " ms per tune (b1), " << f("ms_per_tune_b64", 1) << " (b64)\n";
+  out << "  peak RSS         train " << f("rss_train_mb", 0) << " MB (python " << f("rss_train_python_mb", 0)
+      << "), generate " << f("rss_generate_mb", 0) << " MB, idle process " << f("rss_idle_mb", 0) << " MB\n";
+  for (const auto& n : r["notes"]) out << "  note: " << n.get<std::string>() << "\n";
+}
+
+int RunBench(const BenchOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = o.threads > 0 ? o.threads : cores;
+  const int repeats = std::max(1, o.repeats);
+  nlohmann::json r;
+  nlohmann::json notes = nlohmann::json::array();
+  auto note = [&](const std::string& text) {
+    std::cerr << kMe << ": " << text << "\n";
+    notes.push_back(text);
+  };
+  r["threads"] = threads;
+  r["cpu"] = CpuModel();
+  r["cores"] = cores;
+  r["quick"] = o.quick;
+  r["repeats"] = repeats;
+
+  char scratch_template[] = "/tmp/tunesmith-bench-XXXXXX";
+  if (!mkdtemp(scratch_template)) {
+    std::cerr << kMe << ": cannot create a scratch folder in /tmp\n";
+    return kExitUsage;
+  }
+  const std::string scratch = scratch_template;
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{scratch};
+
+  // 1. The reader against abc2midi, on the same files (before any LibTorch
+  // work, so that no OpenMP thread spins during the CPU-time figure).
+  std::vector<std::string> corpus = o.corpus;
+  if (corpus.empty()) corpus.push_back((SourceDir() / "data" / "corpus").string());
+  std::vector<std::string> files;
+  if (Status st = abc::ListAbcFiles(corpus, &files); !st.ok()) {
+    std::cerr << kMe << ": " << st.message() << " (HINT: scripts/fetch-corpus.sh, or --corpus PATH)\n";
+    return kExitUsage;
+  }
+  if (o.quick && files.size() > 1) files.resize(1);
+  std::cerr << kMe << ": parsing " << files.size() << " files\n";
+  auto parse = MeasureParse(files, o.quick ? 0.0 : 3.0);
+  if (!parse.ok()) {
+    std::cerr << kMe << ": " << parse.status().message() << "\n";
+    return kExitUsage;
+  }
+  r["parse_files"] = parse->files;
+  r["parse_bytes"] = parse->bytes;
+  r["parse_tunes"] = parse->tunes;
+  r["parse_mb_s"] = parse->mb_s;
+  r["parse_mb_s_cpu"] = parse->mb_s_cpu;
+  std::cerr << kMe << ": abc2midi on the same files\n";
+  if (auto midi = MeasureAbc2midi(files); midi.ok()) {
+    r["abc2midi_mb_s"] = midi->mb_s;
+    r["abc2midi_mb_s_cpu"] = midi->mb_s_cpu;
+    r["parse_vs_abc2midi"] = Ratio(r["parse_mb_s"], r["abc2midi_mb_s"]);
+    r["parse_vs_abc2midi_cpu"] = Ratio(r["parse_mb_s_cpu"], r["abc2midi_mb_s_cpu"]);
+    if (midi->failed_files > 0) note("abc2midi exited with an error on " + std::to_string(midi->failed_files) + " files");
+  } else {
+    r["parse_vs_abc2midi"] = nullptr;
+    note("abc2midi not measured: " + midi.status().message());
+  }
+
+  // 2. The machine's fp32 matrix-multiply peak through LibTorch.
+  std::cerr << kMe << ": torch::mm peak with " << threads << " threads\n";
+  double peak = 0;
+  for (int n : o.quick ? std::vector<int>{128} : std::vector<int>{1024, 2048}) {
+    const SgemmFigures s = MeasureSgemm(n, o.quick ? 2 : 7, threads);
+    r["sgemm_" + std::to_string(n) + "_gflop_s"] = s.gflop_s;
+    peak = std::max(peak, s.gflop_s);
+  }
+  r["sgemm_gflop_s"] = peak;
+
+  // 3. Training: the default preset's network on synthetic batches of its
+  // shape, tunesmith (child) and the Python peer alternating.
+  auto preset = train::LoadTrainConfig(o.quick ? "tiny" : "default", ConfigDirs());
+  if (!preset.ok()) {
+    std::cerr << kMe << ": " << preset.status().message() << "\n";
+    return kExitUsage;
+  }
+  // (quick: the vocabulary of the one file parsed, not of the whole corpus)
+  auto sample_model = ResolveSampleModel(o, *preset, o.quick ? files : corpus, scratch);
+  if (!sample_model.ok()) {
+    std::cerr << kMe << ": " << sample_model.status().message() << "\n";
+    return kExitUsage;
+  }
+  model::ModelConfig train_model = preset->model;
+  train_model.vocab_size = sample_model->vocab_size;
+  const bool stream = preset->train.batching == corpus::BatchMode::kStream;
+  const int T = o.quick ? 16 : stream ? preset->train.seq_len : 160;
+  const int B = o.quick ? 4 : preset->train.batch_size;
+  const int warmup = o.quick ? 1 : 3, steps = o.quick ? 2 : 20;
+  if (!stream && !o.quick) note("the preset trains on whole tunes: timed at T = 160 (a typical tune)");
+  r["train_config"] = o.quick ? "tiny" : "default";
+  r["train_shape"] = {{"embedding", train_model.embedding}, {"hidden", train_model.hidden},
+                      {"layers", train_model.layers},       {"vocab", train_model.vocab_size},
+                      {"dropout", train_model.dropout},     {"T", T},
+                      {"B", B},                             {"steps", steps}};
+  r["train_flops_per_token"] = train_model.TrainFlopsPerToken();
+  const std::string batches_path = scratch + "/batches.bin";
+  {
+    const auto batches = train::MakeBenchBatches(train_model.vocab_size, T, B, warmup + steps, 7);
+    std::ofstream out(batches_path, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(batches.data()), static_cast<std::streamsize>(batches.size() * sizeof(int64_t)));
+  }
+  const nlohmann::json train_spec = {{"model", model::ModelConfigToJson(train_model)},
+                                     {"T", T}, {"B", B}, {"warmup", warmup}, {"steps", steps},
+                                     {"impl", "fused"}, {"threads", threads}};
+  const std::string train_peer = (BenchDir() / "train_peer.py").string();
+  const bool have_train_peer = fs::exists(train_peer) && fs::exists(kPython);
+  if (!have_train_peer) note("training peer not run: " + train_peer + " or " + kPython + " is missing");
+  std::vector<double> ts_tok, py_tok, ts_rss, py_rss;
+  double gflop_per_tok = train_model.TrainFlopsPerToken() / 1e9;
+  for (int i = 0; i < repeats; ++i) {
+    std::cerr << kMe << ": training, run " << i + 1 << "/" << repeats << "\n";
+    auto ts = RunSelfChild("train", train_spec);
+    if (!ts.ok()) {
+      std::cerr << kMe << ": " << ts.status().message() << "\n";
+      return kExitUsage;
+    }
+    ts_tok.push_back((*ts)["tok_s"].get<double>());
+    ts_rss.push_back((*ts)["_rss_mb"].get<double>());
+    if (!have_train_peer) continue;
+    auto py = RunMeasured({kPython, train_peer, "--batches", batches_path, "--vocab", std::to_string(train_model.vocab_size),
+                           "--embedding", std::to_string(train_model.embedding), "--hidden", std::to_string(train_model.hidden),
+                           "--layers", std::to_string(train_model.layers), "--dropout", std::to_string(train_model.dropout),
+                           "--T", std::to_string(T), "--B", std::to_string(B), "--warmup", std::to_string(warmup),
+                           "--steps", std::to_string(steps), "--threads", std::to_string(threads)});
+    if (!py.ok()) {
+      note("training peer failed: " + py.status().message());
+      break;
+    }
+    py_tok.push_back((*py)["tok_s"].get<double>());
+    py_rss.push_back((*py)["_rss_mb"].get<double>());
+  }
+  r["train_tok_s"] = Median(ts_tok);
+  r["train_gflop_s"] = Median(ts_tok) * gflop_per_tok;
+  r["train_vs_peak"] = Ratio(r["train_gflop_s"], r["sgemm_gflop_s"]);
+  r["train_python_tok_s"] = py_tok.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(py_tok));
+  r["train_vs_python"] = Ratio(r["train_tok_s"], r["train_python_tok_s"]);
+  r["rss_train_mb"] = *std::max_element(ts_rss.begin(), ts_rss.end());
+  r["rss_train_python_mb"] = py_rss.empty() ? nlohmann::json(nullptr) : nlohmann::json(*std::max_element(py_rss.begin(), py_rss.end()));
+  if (!o.quick) {
+    nlohmann::json nn_spec = train_spec;
+    nn_spec["impl"] = "nn";
+    if (auto nn = RunSelfChild("train", nn_spec); nn.ok()) {
+      r["train_nn_lstm_tok_s"] = (*nn)["tok_s"];
+      r["train_vs_nn_lstm"] = Ratio(r["train_tok_s"], r["train_nn_lstm_tok_s"]);
+    } else {
+      note("torch::nn::LSTM reference not measured: " + nn.status().message());
+    }
+  }
+
+  // 4. Sampling: the network alone (what the Python peer does) at batch 1
+  // and 64, and the generator with its grammar mask and novelty guard.
+  r["sample_model"] = {{"path", sample_model->path}, {"origin", sample_model->origin},
+                       {"config", model::ModelConfigToJson(sample_model->config)}};
+  if (sample_model->origin == "random weights") {
+    note("no trained model (models/default.ckpt): sampling figures use the default network with random weights; "
+         "its tunes run to the length cap, so ms_per_tune is that of long tunes");
+  }
+  const nlohmann::json gen_spec = {{"model", sample_model->path},
+                                   {"threads", threads},
+                                   {"model_steps_b1", o.quick ? 20 : 2000},
+                                   {"model_steps_b64", o.quick ? 5 : 200},
+                                   {"tunes_b1", o.quick ? 1 : 5},
+                                   {"tunes_b64", o.quick ? 2 : 64},
+                                   {"seed", 1}};
+  const std::string sample_peer = (BenchDir() / "sample_peer.py").string();
+  const bool have_sample_peer = fs::exists(sample_peer) && fs::exists(kPython);
+  if (!have_sample_peer) note("sampling peer not run: " + sample_peer + " is missing");
+  std::map<std::string, std::vector<double>> gen;
+  std::vector<double> gen_rss, py1, py64;
+  std::string method;
+  for (int i = 0; i < repeats; ++i) {
+    std::cerr << kMe << ": sampling, run " << i + 1 << "/" << repeats << "\n";
+    auto g = RunSelfChild("generate", gen_spec);
+    if (!g.ok()) {
+      std::cerr << kMe << ": " << g.status().message() << "\n";
+      return kExitUsage;
+    }
+    for (const auto& [k, v] : g->items()) {
+      if (v.is_number() && k[0] != '_') gen[k].push_back(v.get<double>());
+    }
+    method = g->value("method", "");
+    gen_rss.push_back((*g)["_rss_mb"].get<double>());
+    if (!have_sample_peer) continue;
+    for (int b : {1, 64}) {
+      const int steps_b = gen_spec[b == 1 ? "model_steps_b1" : "model_steps_b64"].get<int>();
+      auto py = RunMeasured({kPython, sample_peer, "--vocab", std::to_string(sample_model->vocab_size), "--embedding",
+                             std::to_string(sample_model->config.embedding), "--hidden",
+                             std::to_string(sample_model->config.hidden), "--layers",
+                             std::to_string(sample_model->config.layers), "--B", std::to_string(b), "--steps",
+                             std::to_string(steps_b), "--threads", std::to_string(threads)});
+      if (!py.ok()) {
+        note("sampling peer failed: " + py.status().message());
+        break;
+      }
+      (b == 1 ? py1 : py64).push_back((*py)["tok_s"].get<double>());
+    }
+  }
+  auto med = [&](const std::string& k) { return gen.count(k) ? nlohmann::json(Median(gen[k])) : nlohmann::json(nullptr); };
+  r["sample_method"] = method;
+  r["sample_tok_s_b1"] = med("tok_s_b1");
+  r["sample_tok_s_b64"] = med("tok_s_b64");
+  r["ms_per_tune"] = med("ms_per_tune_b1");
+  r["ms_per_tune_b64"] = med("ms_per_tune_b64");
+  r["tokens_per_tune"] = med("tokens_per_tune");
+  r["sample_model_tok_s_b1"] = med("model_tok_s_b1");
+  r["sample_model_tok_s_b64"] = med("model_tok_s_b64");
+  r["sample_python_tok_s_b1"] = py1.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(py1));
+  r["sample_python_tok_s_b64"] = py64.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(py64));
+  r["sample_vs_python"] = Ratio(r["sample_model_tok_s_b1"], r["sample_python_tok_s_b1"]);
+  r["sample_vs_python_b64"] = Ratio(r["sample_model_tok_s_b64"], r["sample_python_tok_s_b64"]);
+  r["rss_generate_mb"] = *std::max_element(gen_rss.begin(), gen_rss.end());
+
+  // 5. What a process linked to LibTorch costs before it does anything.
+  if (auto idle = RunSelfChild("idle", {}); idle.ok()) r["rss_idle_mb"] = (*idle)["_rss_mb"];
+
+  r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  r["notes"] = notes;
+  if (o.json) {
+    std::cout << r.dump(2) << "\n";
+  } else {
+    PrintTable(r, std::cout);
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddBenchCommand(CLI::App& app) {
-  auto* cmd = app.add_subcommand("bench", "(not built yet)");
-  cmd->allow_extras();
-  cmd->callback([] {
-    std::cerr << "tunesmith bench: not implemented yet\n";
-    throw ExitCode{kExitUsage};
+  auto o = std::make_shared<BenchOptions>();
+  auto* cmd = app.add_subcommand("bench", "Measure speed and memory on this machine against peers");
+  cmd->add_option("--threads", o->threads, "LibTorch threads for every figure (0: every core)")->capture_default_str();
+  cmd->add_flag("--json", o->json, "Print one JSON object on stdout (keys: docs/performance.md)");
+  cmd->add_flag("--quick", o->quick, "Tiny sizes, one file: checks that every figure can be taken (tests)");
+  cmd->add_option("--repeats", o->repeats, "Runs of each timed measurement; the median is kept")->capture_default_str();
+  cmd->add_option("--corpus", o->corpus, "ABC files or folders to parse (default: data/corpus of the source tree)");
+  cmd->add_option("--model", o->model, "Model to sample (default: the bundled model, else random weights)");
+  cmd->add_option("--child", o->child)->group("");  // internal: one measurement in a child process
+  cmd->add_option("--spec", o->spec)->group("");
+  cmd->callback([o] {
+    int code;
+    if (!o->child.empty()) {
+      nlohmann::json spec = o->spec.empty() ? nlohmann::json::object() : nlohmann::json::parse(o->spec, nullptr, false);
+      code = spec.is_object() ? RunBenchChild(o->child, spec) : kExitUsage;
+    } else {
+      code = RunBench(*o);
+    }
+    if (code != kExitOk) throw ExitCode{code};
   });
 }
 

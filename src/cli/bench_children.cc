@@ -1,0 +1,184 @@
+// The LibTorch half of `tunesmith bench`: the matrix-multiply peak, a model
+// with random weights, and the child processes that measure training and
+// sampling (see bench_measure.h).
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+#include <torch/torch.h>
+
+#include "cli/bench_measure.h"
+#include "generate/generator.h"
+#include "generate/grammar_mask.h"
+#include "generate/novelty_guard.h"
+#include "model/checkpoint.h"
+#include "model/language_model.h"
+#include "model/load_model.h"
+#include "model/weights.h"
+#include "train/throughput.h"
+
+namespace tunesmith::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+int ChildTrain(const nlohmann::json& spec) {
+  auto config = model::ModelConfigFromJson(spec.at("model"));
+  if (!config.ok()) {
+    std::cerr << "bench child train: " << config.status().message() << "\n";
+    return 2;
+  }
+  train::ThroughputOptions o;
+  o.model = *config;
+  o.T = spec.at("T").get<int>();
+  o.B = spec.at("B").get<int>();
+  o.warmup = spec.at("warmup").get<int>();
+  o.steps = spec.at("steps").get<int>();
+  o.impl = spec.value("impl", "fused") == "nn" ? train::LstmImpl::kNnLstm : train::LstmImpl::kFused;
+  // The same batches as bench/train_bench (seed 7), which the Python peer reads from a file.
+  const auto batches = train::MakeBenchBatches(o.model.vocab_size, o.T, o.B, o.warmup + o.steps, 7);
+  const train::ThroughputResult r = train::MeasureTrainThroughput(o, batches);
+  std::cout << nlohmann::json{{"tok_s", r.tokens_per_second}, {"gflop_s", r.gflop_per_second}, {"seconds", r.seconds}}
+                   .dump()
+            << std::endl;
+  return 0;
+}
+
+// The network alone, sampled plainly for `steps` steps of B tunes: each step
+// the model's logits, a draw (the specials <pad>, <s>, <unk> held back) and
+// the drawn ids fed back. What the Python peer measures.
+double ModelOnlyTokensPerSecond(model::LanguageModel& model, int64_t B, int steps, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  const int64_t V = model.config().vocab_size;
+  std::vector<uint8_t> allowed(V, 1);
+  for (int32_t id : {tokens::kPadId, tokens::kBosId, tokens::kUnkId}) allowed[id] = 0;
+  const generate::SamplerChain chain;
+  std::vector<generate::Rng> rngs;
+  for (int64_t b = 0; b < B; ++b) rngs.emplace_back(seed + b);
+  std::vector<int64_t> ids(B, tokens::kBosId);
+  model::State state = model.InitialState(B);
+  const int warmup = std::max(2, steps / 10);
+  Clock::time_point start;
+  for (int s = 0; s < warmup + steps; ++s) {
+    if (s == warmup) start = Clock::now();
+    torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state).contiguous();
+    const float* data = logits.data_ptr<float>();
+    for (int64_t b = 0; b < B; ++b) ids[b] = chain.Sample(std::span<const float>(data + b * V, V), allowed, rngs[b]);
+  }
+  return static_cast<double>(steps) * B / Since(start);
+}
+
+int ChildGenerate(const nlohmann::json& spec) {
+  auto loaded = model::LoadModel(spec.at("model").get<std::string>(), torch::kCPU);
+  if (!loaded.ok()) {
+    std::cerr << "bench child generate: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  const uint64_t seed = spec.value("seed", 1);
+  nlohmann::json out;
+  out["model_tok_s_b1"] = ModelOnlyTokensPerSecond(*loaded->model, 1, spec.at("model_steps_b1").get<int>(), seed);
+  out["model_tok_s_b64"] = ModelOnlyTokensPerSecond(*loaded->model, 64, spec.at("model_steps_b64").get<int>(), seed);
+
+  // The product: the generator with the grammar mask and, when the model
+  // carries its training index, the novelty guard, as `generate` runs it.
+  auto rules = generate::GrammarRules::Make(loaded->vocabulary, generate::GrammarOptions{});
+  if (!rules.ok()) {
+    out["method"] = "none (" + rules.status().message() + ")";
+    std::cout << out.dump() << std::endl;
+    return 0;
+  }
+  std::shared_ptr<const corpus::NoveltyIndex> index;
+  if (auto stored = generate::NoveltyIndexFromExtras(loaded->checkpoint.extras); stored.ok() && stored->has_value()) {
+    index = std::make_shared<const corpus::NoveltyIndex>(std::move(**stored));
+  }
+  generate::NoveltyGuard guard(index, generate::kDefaultNoveltyThreshold);
+  generate::Generator generator(loaded->model, *rules, index ? &guard : nullptr);
+  out["method"] = index ? "grammar mask + novelty guard" : "grammar mask (the model carries no novelty index)";
+  int64_t all_tokens = 0, all_tunes = 0;
+  for (int batch : {1, 64}) {
+    generate::GenerateOptions g;
+    g.count = spec.at(batch == 1 ? "tunes_b1" : "tunes_b64").get<int>();
+    g.seed = seed;
+    g.batch_size = batch;
+    const auto start = Clock::now();
+    auto tunes = generator.Generate(g);
+    const double seconds = Since(start);
+    if (!tunes.ok()) {
+      std::cerr << "bench child generate: " << tunes.status().message() << "\n";
+      return 2;
+    }
+    int64_t tokens = 0;
+    for (const auto& t : *tunes) tokens += static_cast<int64_t>(t.tokens.size()) - 1;  // <s> not drawn
+    const std::string b = batch == 1 ? "b1" : "b64";
+    out["tok_s_" + b] = tokens / seconds;
+    out["ms_per_tune_" + b] = 1e3 * seconds / g.count;
+    all_tokens += tokens;
+    all_tunes += g.count;
+  }
+  out["tokens_per_tune"] = static_cast<double>(all_tokens) / static_cast<double>(all_tunes);
+  std::cout << out.dump() << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+SgemmFigures MeasureSgemm(int n, int repeats, int threads) {
+  at::set_num_threads(threads);
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(1);
+  auto a = torch::randn({n, n}), b = torch::randn({n, n});
+  auto c = torch::mm(a, b);  // warm-up (and OpenMP's thread start)
+  std::vector<double> rates;
+  for (int i = 0; i < std::max(1, repeats); ++i) {
+    const auto start = Clock::now();
+    c = torch::mm(a, b);
+    rates.push_back(2.0 * n * n * static_cast<double>(n) / Since(start) / 1e9);
+  }
+  return {n, Median(rates)};
+}
+
+Status WriteRandomModel(const model::ModelConfig& config, const tokens::Vocabulary& vocab, const std::string& path) {
+  try {
+    torch::manual_seed(1);
+    model::ModelConfig c = config;
+    c.vocab_size = vocab.size();
+    auto net = model::MakeModel(c);
+    if (!net.ok()) return net.status();
+    model::Checkpoint ckpt;
+    ckpt.model = c;
+    ckpt.vocabulary = vocab.Serialize();
+    ckpt.weights = model::SerializeWeights(**net);
+    return model::WriteCheckpoint(path, ckpt);
+  } catch (const c10::Error& e) {
+    return Status::Error(std::string("a random model could not be built: ") + e.what_without_backtrace());
+  }
+}
+
+int RunBenchChild(const std::string& kind, const nlohmann::json& spec) {
+  try {
+    if (kind == "idle") {  // nothing but the process: what being linked to LibTorch costs
+      std::cout << "{}" << std::endl;
+      return 0;
+    }
+    if (spec.contains("threads")) at::set_num_threads(spec["threads"].get<int>());
+    if (kind == "train") return ChildTrain(spec);
+    if (kind == "generate") return ChildGenerate(spec);
+    std::cerr << "bench child: unknown kind '" << kind << "'\n";
+    return 2;
+  } catch (const c10::Error& e) {
+    std::cerr << "bench child " << kind << ": LibTorch: " << e.what_without_backtrace() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "bench child " << kind << ": " << e.what() << "\n";
+  }
+  return 2;
+}
+
+}  // namespace tunesmith::cli
