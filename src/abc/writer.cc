@@ -1,5 +1,7 @@
 #include "abc/writer.h"
 
+#include <cctype>
+
 #include "abc/fields.h"
 
 namespace tunesmith::abc {
@@ -116,8 +118,15 @@ class BodyWriter {
 
  private:
   bool AtLineStart() const { return out_.empty() || out_.back() == '\n'; }
+  // Ends a music line. One that would read as a field line ("z:|", "X:|")
+  // gets a leading space, which the reader ignores.
   void NewLine() {
-    if (!AtLineStart()) out_ += '\n';
+    if (AtLineStart()) return;
+    size_t start = out_.rfind('\n');
+    start = start == std::string::npos ? 0 : start + 1;
+    if (out_.size() - start >= 2 && std::isalpha(static_cast<unsigned char>(out_[start])) && out_[start + 1] == ':')
+      out_.insert(start, 1, ' ');
+    out_ += '\n';
   }
 
   // A space before a tuplet or slur mark stands for the space before its first note.

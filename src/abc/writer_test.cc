@@ -49,6 +49,7 @@ TEST(WriterTest, RoundTripTable) {
       {"A4 |\nB: | c d\nc4", "A4|\nB: | c d\nc4"},      // a B: field, not the note B and ":|"
       {"[K:D] A B |", "K:D\nA B|"},                   // a field starting a line gets its own line
       {"A [E:e2] B |", "A[E:e2] B|"},                 // mid-line, a field stays inline
+      {"z :|2 g3 ||", " z:|2 g3||"},                  // a line that would read as a z: field
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);
