@@ -1,0 +1,286 @@
+// End-to-end: `tunesmith eval` on a model trained for a second on hand-made
+// tunes (abc-token and char), and `tunesmith bench --quick`, as a user runs
+// them: report.json has the documented keys (docs/report.md) with sane
+// values, the report folder holds the page and the audio, and bench's JSON
+// has every key of docs/performance.md.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+fs::path Binary() {
+  const char* dir = std::getenv("TUNESMITH_BINARY_DIR");
+  return fs::path(dir ? dir : ".") / "bin" / "tunesmith";
+}
+
+Outcome Tunesmith(const std::string& args, const fs::path& err_file) {
+  const std::string command = Binary().string() + " " + args + " < /dev/null 2> " + err_file.string();
+  Outcome run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream e(err_file);
+  run.err.assign(std::istreambuf_iterator<char>(e), {});
+  return run;
+}
+
+// A tune of two 4-bar parts, notes drawn from the scale with a seeded
+// generator: every bar is exactly the meter's length. The parts are written
+// three ways (|: :| twice; | ... || ... |]; |: :| then ... |]) so that the
+// vocabulary holds the bar lines real tunes have.
+std::string HandMadeTune(int x, std::mt19937& rng) {
+  const bool jig = x % 2 == 0;
+  const char* keys[] = {"D", "G", "Ador", "Em", "A"};
+  const std::string notes = "DEFGABcdef";
+  std::string abc = "X:" + std::to_string(x) + "\nT:Hand Made " + std::to_string(x) + "\nR:" +
+                    (jig ? "jig" : "reel") + "\nM:" + (jig ? "6/8" : "4/4") + "\nL:1/8\nK:" + keys[x % 5] + "\n";
+  const int per_bar = jig ? 6 : 8;
+  const int form = x % 3;
+  for (int part = 0; part < 2; ++part) {
+    const bool repeated = form == 0 || (form == 2 && part == 0);
+    if (repeated) abc += "|:";
+    for (int bar = 0; bar < 4; ++bar) {
+      int left = per_bar;
+      while (left > 0) {
+        const int len = (left >= 2 && rng() % 3 == 0) ? 2 : 1;
+        abc += notes[rng() % notes.size()];
+        if (len == 2) abc += "2";
+        left -= len;
+      }
+      if (bar < 3) abc += "|";
+      else abc += repeated ? ":|" : part == 0 ? "||" : "|]";
+    }
+    abc += "\n";
+  }
+  return abc;
+}
+
+class CliEvalBenchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = fs::temp_directory_path() / ("tunesmith-cli-eval-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "corpus");
+    std::mt19937 rng(5);
+    std::ofstream jigs(dir_ / "corpus" / "tunes.abc");
+    for (int x = 1; x <= 80; ++x) jigs << HandMadeTune(x, rng) << "\n";
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir_); }
+
+  // Trains `preset` (a name or a JSON file) for its two epochs, once per suite.
+  static std::string Train(const std::string& name, const std::string& preset) {
+    const fs::path model = dir_ / (name + ".ckpt");
+    if (!fs::exists(model)) {
+      Outcome t = Tunesmith("train --config " + preset + " --corpus " + (dir_ / "corpus").string() + " --out " +
+                          model.string() + " --threads 1 --epochs 2",
+                      dir_ / "train.err");
+      EXPECT_EQ(t.code, 0) << t.err;
+    }
+    return model.string();
+  }
+
+  static fs::path dir_;
+};
+
+fs::path CliEvalBenchTest::dir_;
+
+void ExpectSummary(const json& s, const std::string& at) {
+  for (const char* k : {"count", "mean", "std_dev", "min", "median", "p90", "p95", "max"}) {
+    ASSERT_TRUE(s.contains(k) && s[k].is_number()) << at << "." << k;
+  }
+  EXPECT_LE(s["min"].get<double>(), s["median"].get<double>()) << at;
+  EXPECT_LE(s["median"].get<double>(), s["max"].get<double>()) << at;
+}
+
+TEST_F(CliEvalBenchTest, EvalWritesTheDocumentedReport) {
+  const std::string model = Train("token", "tiny");
+  const fs::path report = dir_ / "report";
+  Outcome e = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "corpus").string() +
+                      " --samples 6 --seed 3 --batch-size 3 --threads 1 --json --report " + report.string(),
+                  dir_ / "eval.err");
+  ASSERT_EQ(e.code, 0) << e.err;
+  const json r = json::parse(e.out);
+
+  EXPECT_EQ(r["format"], "tunesmith-eval-report");
+  EXPECT_EQ(r["format_version"], 1);
+  EXPECT_EQ(r["model"]["tokenizer"], "abc-token");
+  EXPECT_EQ(r["model"]["architecture"], "lstm");
+  EXPECT_GT(r["model"]["parameters"].get<int64_t>(), 0);
+  const json& tunes = r["corpus"]["tunes"];
+  const int test_tunes = tunes["test"].get<int>();
+  EXPECT_EQ(tunes["train"].get<int>() + tunes["valid"].get<int>() + test_tunes, 80);
+  ASSERT_GE(test_tunes, 2) << "the hand-made corpus must give a test split to compare against";
+  EXPECT_EQ(r["settings"]["samples"], 6);
+  EXPECT_EQ(r["settings"]["seed"], 3);
+
+  // Held-out likelihood: a briefly trained model is far from perfect, and a
+  // tune holds many tokens.
+  const json& l = r["likelihood"];
+  EXPECT_EQ(l["split"], "test");
+  EXPECT_EQ(l["tunes"].get<int>(), test_tunes);
+  const double bpt = l["bits_per_token"].get<double>();
+  EXPECT_GT(bpt, 0.5);
+  EXPECT_LT(bpt, 20);
+  EXPECT_NEAR(l["loss"].get<double>(), bpt * std::log(2.0), 1e-9);
+  EXPECT_NEAR(l["bits_per_tune"].get<double>(), bpt * l["tokens"].get<double>() / test_tunes, 1e-6 * l["bits_per_tune"].get<double>());
+
+  // Validity: the grammar mask makes every tune readable and every bar whole.
+  const json& v = r["validity"];
+  EXPECT_EQ(v["samples"], 6);
+  EXPECT_EQ(v["read"], 6) << e.err;
+  EXPECT_EQ(v["tunes_off_meter"], 0);
+  EXPECT_EQ(v["bars_off_meter"], 0);
+  EXPECT_GE(v["bars"].get<int>(), 6 * 8);
+  EXPECT_LE(v["abc2midi_ok"].get<int>(), 6);
+  EXPECT_GE(v["abc2midi_ok"].get<int>(), 1);
+  EXPECT_LE(v["tunes_with_warnings"].get<int>(), v["abc2midi_warnings"].get<int>());
+
+  // Features: ten comparisons on the shared grid, histograms for each.
+  const json& f = r["features"];
+  EXPECT_EQ(f["real_set"], "test");
+  EXPECT_EQ(f["real_tunes"].get<int>(), test_tunes);
+  EXPECT_EQ(f["generated_tunes"].get<int>(), 6);
+  ASSERT_EQ(f["comparison"].size(), 10u);
+  EXPECT_EQ(f["comparison"][0]["name"], "pitch_class_histogram");
+  for (const json& c : f["comparison"]) {
+    EXPECT_GE(c["overlap_area"].get<double>(), 0) << c["name"];
+    EXPECT_LE(c["overlap_area"].get<double>(), 1 + 1e-9) << c["name"];
+    EXPECT_GE(c["kl_divergence"].get<double>(), 0) << c["name"];
+    EXPECT_EQ(c["inter"]["count"].get<int>(), 6 * test_tunes) << c["name"];
+    ExpectSummary(c["intra_real"], "intra_real");
+  }
+  EXPECT_NEAR(f["real_mean"]["scale_consistency"].get<double>(), 1.0, 1e-9) << "hand-made tunes stay in the scale";
+  ASSERT_EQ(r["histograms"].size(), 10u);
+  for (const json& h : r["histograms"]) EXPECT_EQ(h["real"].size(), h["labels"].size()) << h["name"];
+
+  // Novelty side by side: generated and real test tunes.
+  for (const char* set : {"generated", "real"}) {
+    for (const char* k : {"longest_bar_run", "longest_note_run", "window8_share", "window16_share"}) {
+      ExpectSummary(r["novelty"][set][k], std::string(set) + "." + k);
+    }
+  }
+  EXPECT_EQ(r["novelty"]["generated"]["longest_bar_run"]["count"], 6);
+  EXPECT_EQ(r["novelty"]["real"]["longest_bar_run"]["count"].get<int>(), test_tunes);
+  EXPECT_LE(r["novelty"]["generated"]["longest_bar_run"]["max"].get<double>(), 3) << "the novelty guard's threshold";
+
+  // Training curves from the metrics log: two epochs validated, a test line.
+  const json& t = r["training"];
+  EXPECT_EQ(t["valid"].size(), 2u);
+  EXPECT_FALSE(t["train"].empty());
+  EXPECT_TRUE(t.contains("test"));
+
+  // Five examples, each with its audio in the folder.
+  ASSERT_EQ(r["examples"].size(), 5u);
+  for (const json& ex : r["examples"]) {
+    EXPECT_EQ(ex["abc"].get<std::string>().rfind("X:", 0), 0u);
+    EXPECT_TRUE(ex.contains("novelty"));
+    if (ex.contains("audio")) EXPECT_GT(fs::file_size(report / ex["audio"].get<std::string>()), 1000u);
+  }
+  EXPECT_TRUE(r["examples"][0].contains("audio")) << e.err;
+
+  // The folder: report.json equal to stdout, and the page.
+  std::ifstream saved(report / "report.json");
+  EXPECT_EQ(json::parse(saved), r);
+  std::ifstream page(report / "report.html");
+  const std::string html((std::istreambuf_iterator<char>(page)), {});
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find(r["examples"][0]["title"].get<std::string>()), std::string::npos);
+
+  // The same seed gives the same tunes.
+  Outcome again = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "corpus").string() +
+                          " --samples 6 --seed 3 --batch-size 3 --threads 1 --json",
+                      dir_ / "eval2.err");
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(json::parse(again.out)["examples"][2]["abc"], r["examples"][2]["abc"]);
+}
+
+TEST_F(CliEvalBenchTest, EvalSamplesACharModelPlainly) {
+  const fs::path preset = dir_ / "tiny-char.json";
+  std::ofstream(preset) << R"({"tokenizer": "char",
+    "model": {"type": "lstm", "embedding": 16, "hidden": 32, "layers": 1, "dropout": 0.0},
+    "train": {"batching": "tunes", "batch_size": 8, "lr": 0.01, "warmup_steps": 5, "epochs": 2, "patience": 0}})";
+  const std::string model = Train("char", preset.string());
+  Outcome e = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "corpus").string() +
+                      " --samples 4 --seed 1 --threads 1",
+                  dir_ / "eval-char.err");
+  ASSERT_EQ(e.code, 0) << e.err;
+  // The readable summary names the plain sampling and the figures.
+  EXPECT_NE(e.out.find("char"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("plain (no grammar mask)"), std::string::npos) << e.out;
+  EXPECT_NE(e.out.find("bits/tune"), std::string::npos) << e.out;
+
+  Outcome j = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "corpus").string() +
+                      " --samples 4 --seed 1 --threads 1 --json",
+                  dir_ / "eval-char2.err");
+  ASSERT_EQ(j.code, 0) << j.err;
+  const json r = json::parse(j.out);
+  EXPECT_EQ(r["model"]["tokenizer"], "char");
+  EXPECT_EQ(r["settings"]["novelty_guard"], 0);
+  const json& v = r["validity"];
+  EXPECT_EQ(v["samples"], 4);
+  EXPECT_LE(v["read"].get<int>(), 4);
+  EXPECT_LE(v["abc2midi_ok"].get<int>(), 4);
+  EXPECT_LE(v["bars_off_meter"].get<int>(), v["bars"].get<int>());
+  EXPECT_GT(r["likelihood"]["bits_per_tune"].get<double>(), 0);
+}
+
+TEST_F(CliEvalBenchTest, EvalRefusesAMissingModel) {
+  Outcome e = Tunesmith("eval --model " + (dir_ / "nothing.ckpt").string() + " --corpus " + (dir_ / "corpus").string(),
+                  dir_ / "eval-missing.err");
+  EXPECT_EQ(e.code, 2);
+  EXPECT_TRUE(e.out.empty());
+  EXPECT_NE(e.err.find("nothing.ckpt"), std::string::npos) << e.err;
+}
+
+TEST_F(CliEvalBenchTest, BenchQuickHasEveryKey) {
+  Outcome b = Tunesmith("bench --quick --json --threads 1 --repeats 1 --corpus " + (dir_ / "corpus").string(),
+                  dir_ / "bench.err");
+  ASSERT_EQ(b.code, 0) << b.err;
+  const json r = json::parse(b.out);
+  for (const char* k : {"parse_mb_s", "parse_vs_abc2midi", "train_tok_s", "train_gflop_s", "sgemm_gflop_s",
+                        "train_vs_python", "sample_tok_s_b1", "sample_tok_s_b64", "sample_vs_python", "ms_per_tune",
+                        "rss_train_mb", "rss_generate_mb", "threads", "cpu"}) {
+    EXPECT_TRUE(r.contains(k)) << k;
+  }
+  EXPECT_EQ(r["threads"], 1);
+  EXPECT_FALSE(r["cpu"].get<std::string>().empty());
+  for (const char* k : {"parse_mb_s", "train_tok_s", "train_gflop_s", "sgemm_gflop_s", "sample_tok_s_b1",
+                        "sample_tok_s_b64", "ms_per_tune", "sample_model_tok_s_b1", "rss_train_mb", "rss_generate_mb"}) {
+    ASSERT_TRUE(r[k].is_number()) << k << ": " << r[k];
+    EXPECT_GT(r[k].get<double>(), 0) << k;
+  }
+  EXPECT_NEAR(r["train_gflop_s"].get<double>(), r["train_tok_s"].get<double>() * r["train_flops_per_token"].get<double>() / 1e9,
+              1e-6 * r["train_gflop_s"].get<double>());
+  // A process linked to LibTorch holds ~150 MB before it does anything; training holds more.
+  EXPECT_GT(r["rss_train_mb"].get<double>(), 50);
+  // The peers' ratios are numbers when /usr/bin/python3 has torch; else a note says why not.
+  for (const char* k : {"train_vs_python", "sample_vs_python", "parse_vs_abc2midi"}) {
+    if (r[k].is_number()) EXPECT_GT(r[k].get<double>(), 0) << k;
+    else EXPECT_FALSE(r["notes"].empty()) << k << " is null without a note";
+  }
+}
+
+}  // namespace
