@@ -154,7 +154,11 @@ class BodyWriter {
       }
       out_ += '}';
     }
-    for (const auto& d : e.decorations) out_ += d == "~" || d == "." ? d : "!" + d + "!";
+    for (const auto& d : e.decorations) {
+      if (d == "~" || d == ".") out_ += d;
+      else if (d.find('!') != std::string::npos) out_ += "+" + d + "+";  // read from +...+
+      else out_ += "!" + d + "!";
+    }
     if (e.kind == ElementKind::kRest) {
       out_ += e.invisible ? 'x' : 'z';
     } else if (e.pitches.size() == 1) {

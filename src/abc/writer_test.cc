@@ -50,6 +50,7 @@ TEST(WriterTest, RoundTripTable) {
       {"[K:D] A B |", "K:D\nA B|"},                   // a field starting a line gets its own line
       {"A [E:e2] B |", "A[E:e2] B|"},                 // mid-line, a field stays inline
       {"z :|2 g3 ||", " z:|2 g3||"},                  // a line that would read as a z: field
+      {"+fine!+A", "+fine!+A"},                        // a +decoration+ holding a '!'
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);
