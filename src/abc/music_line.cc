@@ -423,6 +423,9 @@ bool TuneParser::ReadChord(size_t* i, char close) {
       if (dclose == std::string_view::npos || dclose > end) {
         Warn(*i, "'!' without a closing '!' skipped");
         ++*i;
+      } else if (dclose == *i + 1) {
+        Warn(*i, "empty decoration '!!' skipped");
+        *i = dclose + 1;
       } else {
         pending_decorations_.push_back(std::string(line_.substr(*i + 1, dclose - *i - 1)));
         *i = dclose + 1;

@@ -51,6 +51,7 @@ TEST(WriterTest, RoundTripTable) {
       {"A [E:e2] B |", "A[E:e2] B|"},                 // mid-line, a field stays inline
       {"z :|2 g3 ||", " z:|2 g3||"},                  // a line that would read as a z: field
       {"+fine!+A", "+fine!+A"},                        // a +decoration+ holding a '!'
+      {"[c!!e]", "[ce]"},                              // an empty decoration inside a chord
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);
