@@ -3,7 +3,9 @@
 // sampling (see bench_measure.h).
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <string>
 
 #include <torch/torch.h>
 
@@ -23,6 +25,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// This process's peak resident set (VmHWM), MiB. Read by the child itself:
+// the rusage a parent gets from wait4 after posix_spawn starts from the
+// parent's own high-water mark (exec keeps the larger of the two).
+double PeakRssMb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
 
 double Median(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -46,33 +60,34 @@ int ChildTrain(const nlohmann::json& spec) {
   // The same batches as bench/train_bench (seed 7), which the Python peer reads from a file.
   const auto batches = train::MakeBenchBatches(o.model.vocab_size, o.T, o.B, o.warmup + o.steps, 7);
   const train::ThroughputResult r = train::MeasureTrainThroughput(o, batches);
-  std::cout << nlohmann::json{{"tok_s", r.tokens_per_second}, {"gflop_s", r.gflop_per_second}, {"seconds", r.seconds}}
+  std::cout << nlohmann::json{{"tok_s", r.tokens_per_second},
+                              {"gflop_s", r.gflop_per_second},
+                              {"seconds", r.seconds},
+                              {"vm_hwm_mb", PeakRssMb()}}
                    .dump()
             << std::endl;
   return 0;
 }
 
-// The network alone, sampled plainly for `steps` steps of B tunes: each step
-// the model's logits, a draw (the specials <pad>, <s>, <unk> held back) and
-// the drawn ids fed back. What the Python peer measures.
-double ModelOnlyTokensPerSecond(model::LanguageModel& model, int64_t B, int steps, uint64_t seed) {
+// The network alone, as the Python peer (bench/sample_peer.py) samples: B
+// tunes for `steps` steps, each step the model's logits, softmax and one draw
+// per tune from one generator, the drawn ids fed back. No grammar, no guard.
+double ModelAndDrawTokensPerSecond(model::LanguageModel& model, int64_t B, int steps) {
   torch::NoGradGuard no_grad;
-  const int64_t V = model.config().vocab_size;
-  std::vector<uint8_t> allowed(V, 1);
-  for (int32_t id : {tokens::kPadId, tokens::kBosId, tokens::kUnkId}) allowed[id] = 0;
-  const generate::SamplerChain chain;
-  std::vector<generate::Rng> rngs;
-  for (int64_t b = 0; b < B; ++b) rngs.emplace_back(seed + b);
   std::vector<int64_t> ids(B, tokens::kBosId);
   model::State state = model.InitialState(B);
-  const int warmup = std::max(2, steps / 10);
-  Clock::time_point start;
-  for (int s = 0; s < warmup + steps; ++s) {
-    if (s == warmup) start = Clock::now();
-    torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state).contiguous();
-    const float* data = logits.data_ptr<float>();
-    for (int64_t b = 0; b < B; ++b) ids[b] = chain.Sample(std::span<const float>(data + b * V, V), allowed, rngs[b]);
-  }
+  const int64_t V = model.config().vocab_size;
+  auto run = [&](int n, uint64_t seed) {
+    generate::Rng rng(seed);
+    for (int s = 0; s < n; ++s) {
+      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state).contiguous();
+      const float* data = logits.data_ptr<float>();
+      for (int64_t b = 0; b < B; ++b) ids[b] = generate::Draw(std::span<const float>(data + b * V, V), rng);
+    }
+  };
+  run(20, 1);  // warm-up, as the peer does
+  const auto start = Clock::now();
+  run(steps, 7);
   return static_cast<double>(steps) * B / Since(start);
 }
 
@@ -84,14 +99,15 @@ int ChildGenerate(const nlohmann::json& spec) {
   }
   const uint64_t seed = spec.value("seed", 1);
   nlohmann::json out;
-  out["model_tok_s_b1"] = ModelOnlyTokensPerSecond(*loaded->model, 1, spec.at("model_steps_b1").get<int>(), seed);
-  out["model_tok_s_b64"] = ModelOnlyTokensPerSecond(*loaded->model, 64, spec.at("model_steps_b64").get<int>(), seed);
+  out["model_tok_s_b1"] = ModelAndDrawTokensPerSecond(*loaded->model, 1, spec.at("model_steps_b1").get<int>());
+  out["model_tok_s_b64"] = ModelAndDrawTokensPerSecond(*loaded->model, 64, spec.at("model_steps_b64").get<int>());
 
   // The product: the generator with the grammar mask and, when the model
   // carries its training index, the novelty guard, as `generate` runs it.
   auto rules = generate::GrammarRules::Make(loaded->vocabulary, generate::GrammarOptions{});
   if (!rules.ok()) {
     out["method"] = "none (" + rules.status().message() + ")";
+    out["vm_hwm_mb"] = PeakRssMb();
     std::cout << out.dump() << std::endl;
     return 0;
   }
@@ -124,6 +140,7 @@ int ChildGenerate(const nlohmann::json& spec) {
     all_tunes += g.count;
   }
   out["tokens_per_tune"] = static_cast<double>(all_tokens) / static_cast<double>(all_tunes);
+  out["vm_hwm_mb"] = PeakRssMb();
   std::cout << out.dump() << std::endl;
   return 0;
 }
@@ -165,7 +182,7 @@ Status WriteRandomModel(const model::ModelConfig& config, const tokens::Vocabula
 int RunBenchChild(const std::string& kind, const nlohmann::json& spec) {
   try {
     if (kind == "idle") {  // nothing but the process: what being linked to LibTorch costs
-      std::cout << "{}" << std::endl;
+      std::cout << nlohmann::json{{"vm_hwm_mb", PeakRssMb()}}.dump() << std::endl;
       return 0;
     }
     if (spec.contains("threads")) at::set_num_threads(spec["threads"].get<int>());

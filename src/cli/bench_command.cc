@@ -103,9 +103,27 @@ nlohmann::json Ratio(const nlohmann::json& a, const nlohmann::json& b) {
   return a.get<double>() / b.get<double>();
 }
 
+// Runs a Python peer script so that it reports its own peak RSS: the script's
+// last JSON line on stdout, with "vm_hwm_mb" (VmHWM) added.
+constexpr const char* kPeakRssWrapper = R"PY(
+import contextlib, io, json, runpy, sys
+script = sys.argv[1]
+sys.argv = sys.argv[1:]
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    runpy.run_path(script, run_name="__main__")
+result = json.loads([l for l in out.getvalue().splitlines() if l.startswith("{")][-1])
+with open("/proc/self/status") as f:
+    for line in f:
+        if line.startswith("VmHWM:"):
+            result["vm_hwm_mb"] = int(line.split()[1]) / 1024.0
+print(json.dumps(result))
+)PY";
+
 // Runs a child (tunesmith-nn bench --child KIND, or a Python peer) and
-// returns its JSON result with "_rss_mb" and "_seconds" added; an error names
-// the command and shows the end of its stderr.
+// returns its JSON result with "_rss_mb" (its own peak RSS, which it
+// reports; null if it does not) and "_seconds" added; an error names the
+// command and shows the end of its stderr.
 Result<nlohmann::json> RunMeasured(const std::vector<std::string>& argv) {
   auto run = RunChild(argv);
   if (!run.ok()) return run.status();
@@ -117,9 +135,17 @@ Result<nlohmann::json> RunMeasured(const std::vector<std::string>& argv) {
   }
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (!j.is_object()) return Status::Error("unreadable result from " + argv[0] + ": " + line);
-  j["_rss_mb"] = run->max_rss_mb;
+  // Not run->max_rss_mb: after posix_spawn the kernel starts a child's
+  // ru_maxrss from the parent's own high-water mark.
+  j["_rss_mb"] = j.contains("vm_hwm_mb") ? j["vm_hwm_mb"] : nlohmann::json(nullptr);
   j["_seconds"] = run->seconds;
   return j;
+}
+
+Result<nlohmann::json> RunPeer(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {kPython, "-c", kPeakRssWrapper, script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunMeasured(argv);
 }
 
 Result<nlohmann::json> RunSelfChild(const std::string& kind, const nlohmann::json& spec) {
@@ -196,6 +222,7 @@ int RunBench(const BenchOptions& o) {
     std::cerr << kMe << ": " << text << "\n";
     notes.push_back(text);
   };
+  bool failed = false;  // a figure tunesmith should have taken could not be
   r["threads"] = threads;
   r["cpu"] = CpuModel();
   r["cores"] = cores;
@@ -298,18 +325,19 @@ int RunBench(const BenchOptions& o) {
   const bool have_train_peer = fs::exists(train_peer) && fs::exists(kPython);
   if (!have_train_peer) note("training peer not run: " + train_peer + " or " + kPython + " is missing");
   std::vector<double> ts_tok, py_tok, ts_rss, py_rss;
-  double gflop_per_tok = train_model.TrainFlopsPerToken() / 1e9;
+  const double gflop_per_tok = train_model.TrainFlopsPerToken() / 1e9;
   for (int i = 0; i < repeats; ++i) {
     std::cerr << kMe << ": training, run " << i + 1 << "/" << repeats << "\n";
     auto ts = RunSelfChild("train", train_spec);
     if (!ts.ok()) {
-      std::cerr << kMe << ": " << ts.status().message() << "\n";
-      return kExitUsage;
+      note("training not measured: " + ts.status().message());
+      failed = true;
+      break;
     }
     ts_tok.push_back((*ts)["tok_s"].get<double>());
-    ts_rss.push_back((*ts)["_rss_mb"].get<double>());
+    if ((*ts)["_rss_mb"].is_number()) ts_rss.push_back((*ts)["_rss_mb"].get<double>());
     if (!have_train_peer) continue;
-    auto py = RunMeasured({kPython, train_peer, "--batches", batches_path, "--vocab", std::to_string(train_model.vocab_size),
+    auto py = RunPeer(train_peer, {"--batches", batches_path, "--vocab", std::to_string(train_model.vocab_size),
                            "--embedding", std::to_string(train_model.embedding), "--hidden", std::to_string(train_model.hidden),
                            "--layers", std::to_string(train_model.layers), "--dropout", std::to_string(train_model.dropout),
                            "--T", std::to_string(T), "--B", std::to_string(B), "--warmup", std::to_string(warmup),
@@ -319,14 +347,14 @@ int RunBench(const BenchOptions& o) {
       break;
     }
     py_tok.push_back((*py)["tok_s"].get<double>());
-    py_rss.push_back((*py)["_rss_mb"].get<double>());
+    if ((*py)["_rss_mb"].is_number()) py_rss.push_back((*py)["_rss_mb"].get<double>());
   }
-  r["train_tok_s"] = Median(ts_tok);
-  r["train_gflop_s"] = Median(ts_tok) * gflop_per_tok;
+  r["train_tok_s"] = ts_tok.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(ts_tok));
+  r["train_gflop_s"] = ts_tok.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(ts_tok) * gflop_per_tok);
   r["train_vs_peak"] = Ratio(r["train_gflop_s"], r["sgemm_gflop_s"]);
   r["train_python_tok_s"] = py_tok.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(py_tok));
   r["train_vs_python"] = Ratio(r["train_tok_s"], r["train_python_tok_s"]);
-  r["rss_train_mb"] = *std::max_element(ts_rss.begin(), ts_rss.end());
+  r["rss_train_mb"] = ts_rss.empty() ? nlohmann::json(nullptr) : nlohmann::json(*std::max_element(ts_rss.begin(), ts_rss.end()));
   r["rss_train_python_mb"] = py_rss.empty() ? nlohmann::json(nullptr) : nlohmann::json(*std::max_element(py_rss.begin(), py_rss.end()));
   if (!o.quick) {
     nlohmann::json nn_spec = train_spec;
@@ -344,8 +372,8 @@ int RunBench(const BenchOptions& o) {
   r["sample_model"] = {{"path", sample_model->path}, {"origin", sample_model->origin},
                        {"config", model::ModelConfigToJson(sample_model->config)}};
   if (sample_model->origin == "random weights") {
-    note("no trained model (models/default.ckpt): sampling figures use the default network with random weights; "
-         "its tunes run to the length cap, so ms_per_tune is that of long tunes");
+    note(std::string("no trained model (models/default.ckpt): sampling figures use the ") + (o.quick ? "tiny" : "default") +
+         " preset's network with random weights; its tunes run to the length cap, so ms_per_tune is that of long tunes");
   }
   const nlohmann::json gen_spec = {{"model", sample_model->path},
                                    {"threads", threads},
@@ -354,32 +382,44 @@ int RunBench(const BenchOptions& o) {
                                    {"tunes_b1", o.quick ? 1 : 5},
                                    {"tunes_b64", o.quick ? 2 : 64},
                                    {"seed", 1}};
+  // The peer samples the same network: its weights are exported by
+  // bench/sample_bench.cc's tunesmith-sample-bench, built beside this binary.
   const std::string sample_peer = (BenchDir() / "sample_peer.py").string();
-  const bool have_sample_peer = fs::exists(sample_peer) && fs::exists(kPython);
-  if (!have_sample_peer) note("sampling peer not run: " + sample_peer + " is missing");
+  const std::string exporter = (fs::path(SelfExe()).parent_path() / "tunesmith-sample-bench").string();
+  const std::string weights = scratch + "/peer-weights";
+  bool have_sample_peer = false;
+  if (!fs::exists(sample_peer) || !fs::exists(kPython)) {
+    note("sampling peer not run: " + sample_peer + " or " + kPython + " is missing");
+  } else if (!fs::exists(exporter)) {
+    note("sampling peer not run: " + exporter + " (bench/sample_bench.cc) is not built; it exports the weights");
+  } else if (auto exported = RunChild({exporter, "--model", sample_model->path, "--export", weights});
+             !exported.ok() || exported->exit_code != 0) {
+    note("sampling peer not run: exporting the weights failed: " +
+         (exported.ok() ? exported->err_tail : exported.status().message()));
+  } else {
+    have_sample_peer = true;
+  }
   std::map<std::string, std::vector<double>> gen;
   std::vector<double> gen_rss, py1, py64;
   std::string method;
   for (int i = 0; i < repeats; ++i) {
     std::cerr << kMe << ": sampling, run " << i + 1 << "/" << repeats << "\n";
     auto g = RunSelfChild("generate", gen_spec);
-    if (!g.ok()) {
-      std::cerr << kMe << ": " << g.status().message() << "\n";
-      return kExitUsage;
+    if (!g.ok()) {  // the other figures still stand: print them, exit 1
+      note("sampling not measured: " + g.status().message());
+      failed = true;
+      break;
     }
     for (const auto& [k, v] : g->items()) {
       if (v.is_number() && k[0] != '_') gen[k].push_back(v.get<double>());
     }
     method = g->value("method", "");
-    gen_rss.push_back((*g)["_rss_mb"].get<double>());
+    if ((*g)["_rss_mb"].is_number()) gen_rss.push_back((*g)["_rss_mb"].get<double>());
     if (!have_sample_peer) continue;
     for (int b : {1, 64}) {
       const int steps_b = gen_spec[b == 1 ? "model_steps_b1" : "model_steps_b64"].get<int>();
-      auto py = RunMeasured({kPython, sample_peer, "--vocab", std::to_string(sample_model->vocab_size), "--embedding",
-                             std::to_string(sample_model->config.embedding), "--hidden",
-                             std::to_string(sample_model->config.hidden), "--layers",
-                             std::to_string(sample_model->config.layers), "--B", std::to_string(b), "--steps",
-                             std::to_string(steps_b), "--threads", std::to_string(threads)});
+      auto py = RunPeer(sample_peer, {"--weights", weights, "--tunes", std::to_string(b), "--steps",
+                                      std::to_string(steps_b), "--threads", std::to_string(threads)});
       if (!py.ok()) {
         note("sampling peer failed: " + py.status().message());
         break;
@@ -400,10 +440,10 @@ int RunBench(const BenchOptions& o) {
   r["sample_python_tok_s_b64"] = py64.empty() ? nlohmann::json(nullptr) : nlohmann::json(Median(py64));
   r["sample_vs_python"] = Ratio(r["sample_model_tok_s_b1"], r["sample_python_tok_s_b1"]);
   r["sample_vs_python_b64"] = Ratio(r["sample_model_tok_s_b64"], r["sample_python_tok_s_b64"]);
-  r["rss_generate_mb"] = *std::max_element(gen_rss.begin(), gen_rss.end());
+  r["rss_generate_mb"] = gen_rss.empty() ? nlohmann::json(nullptr) : nlohmann::json(*std::max_element(gen_rss.begin(), gen_rss.end()));
 
   // 5. What a process linked to LibTorch costs before it does anything.
-  if (auto idle = RunSelfChild("idle", {}); idle.ok()) r["rss_idle_mb"] = (*idle)["_rss_mb"];
+  if (auto idle = RunSelfChild("idle", nlohmann::json::object()); idle.ok()) r["rss_idle_mb"] = (*idle)["_rss_mb"];
 
   r["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r["notes"] = notes;
@@ -412,7 +452,7 @@ int RunBench(const BenchOptions& o) {
   } else {
     PrintTable(r, std::cout);
   }
-  return kExitOk;
+  return failed ? kExitRejected : kExitOk;
 }
 
 }  // namespace

@@ -15,11 +15,13 @@ struct ChildRun {
   std::string out;        // everything it wrote on stdout
   std::string err_tail;   // the last ~2 KB of its stderr (for messages)
   double seconds = 0;     // wall clock
-  double max_rss_mb = 0;  // peak resident set of the child (getrusage ru_maxrss), MiB
 };
+// (No peak RSS here: after posix_spawn, whose vfork shares the parent's
+// memory until exec, Linux starts the child's ru_maxrss at the parent's own
+// high-water mark. Children report their VmHWM themselves.)
 
 // Runs argv[0] (a path) with argv[1..], stdin from /dev/null, stdout captured,
-// stderr to a temporary file, and waits for it (wait4, for its rusage).
+// stderr to a temporary file, and waits for it.
 // Fails only when it cannot be started.
 Result<ChildRun> RunChild(const std::vector<std::string>& argv);
 

@@ -10,6 +10,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -57,7 +58,7 @@ struct EvalCommandOptions {
   bool no_mask = false;             // abc-token models sampled without the grammar mask
   int batch_size = 64;              // tunes sampled together
   int examples = 5;                 // example tunes in the report
-  int program = 40;                 // General MIDI program of the examples' melody (40: violin)
+  int program = 73;                 // General MIDI program of the examples' melody (73: flute, as generate)
   int threads = 0;                  // 0: every core
 };
 
@@ -94,6 +95,7 @@ struct CheckedSample {
   int bars = 0, bars_off_meter = 0;
   bool abc2midi_ok = false;
   int abc2midi_warnings = 0;
+  std::vector<std::string> warning_kinds;  // abc2midi's warnings with digits as '#', one per kind
   std::string midi;        // bytes, when abc2midi wrote a file
   std::string first_error; // the reader's or abc2midi's first complaint
 };
@@ -134,6 +136,13 @@ CheckedSample CheckSample(const EvalSample& s, const render::MidiOptions& midi_o
         if (c.first_error.empty()) c.first_error = "abc2midi: " + m.text;
       } else {
         ++c.abc2midi_warnings;
+        std::string kind = m.text;
+        for (char& ch : kind) {
+          if (ch >= '0' && ch <= '9') ch = '#';
+        }
+        if (std::find(c.warning_kinds.begin(), c.warning_kinds.end(), kind) == c.warning_kinds.end()) {
+          c.warning_kinds.push_back(kind);
+        }
       }
     }
     c.abc2midi_ok = !errors;
@@ -342,6 +351,15 @@ int RunEval(const EvalCommandOptions& o) {
   r["validity"] = {{"samples", o.samples},       {"read", read},           {"tunes_off_meter", off_tunes},
                    {"bars", bars},               {"bars_off_meter", off_bars}, {"abc2midi_ok", midi_ok},
                    {"abc2midi_warnings", warnings}, {"tunes_with_warnings", warned}};
+  std::map<std::string, int> warning_tunes;
+  for (const CheckedSample& c : checked) {
+    for (const std::string& k : c.warning_kinds) ++warning_tunes[k];
+  }
+  if (!warning_tunes.empty()) {
+    const auto top = std::max_element(warning_tunes.begin(), warning_tunes.end(),
+                                      [](const auto& a, const auto& b) { return a.second < b.second; });
+    note("the most frequent abc2midi warning (" + std::to_string(top->second) + " tunes): " + top->first);
+  }
   if (unfinished > 0) note(std::to_string(unfinished) + " sampled tunes reached the length cap before </s>");
   if (gave_up > 0) note("the novelty guard gave up on " + std::to_string(gave_up) + " tunes (kept as sampled)");
   if (!first_problem.empty() && read < o.samples) note("first rejected sample: " + first_problem);
@@ -500,7 +518,7 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_flag("--no-mask", o->no_mask, "Sample an abc-token model without the grammar mask (char models never have one)");
   cmd->add_option("--batch-size", o->batch_size, "Tunes sampled together")->capture_default_str();
   cmd->add_option("--examples", o->examples, "Example tunes in the report")->capture_default_str();
-  cmd->add_option("--program", o->program, "General MIDI program of the examples' audio (40: violin)")
+  cmd->add_option("--program", o->program, "General MIDI program of the examples' melody (73: flute, as generate)")
       ->capture_default_str();
   cmd->add_option("--threads", o->threads, "CPU threads (0: every core)")->capture_default_str();
   cmd->callback([o] {
