@@ -250,11 +250,17 @@ bool GrammarState::EndAllowed() const {
 }
 
 uint32_t GrammarState::ClosingKinds(Rational used) const {
+  if (pickup_due_) {
+    return used == pickup_ && rules_->bar_ids_[static_cast<int>(BarKind::kSingle)] >= 0 ? Bit(BarKind::kSingle) : 0;
+  }
   const bool full = used == bar_len_;
-  const bool comp = pickup_ > Rational(0) && used == bar_len_ - pickup_;
-  const bool pick = first_bar_ && used > Rational(0) && used < bar_len_;
+  const bool comp = shifted_ && used == bar_len_ - pickup_;
+  // A pickup is a whole number of eighths: abc2midi's chord accompaniment runs
+  // past the end of a tune whose last (complement) bar ends between eighths.
+  const bool pick = first_bar_ && used > Rational(0) && used < bar_len_ && used.den() == 1;
   if (!full && !comp && !pick) return 0;
   uint32_t kinds = rules_->options_.structure.free() ? FreeKinds(full, comp, pick) : StructureKinds(full, comp, pick);
+  if (shifted_ && full) kinds &= Bit(BarKind::kSingle);  // sections end on the complement
   for (int k = 0; k < 7; ++k) {
     if (rules_->bar_ids_[k] < 0) kinds &= ~(1u << k);
   }
@@ -346,8 +352,13 @@ void GrammarState::CloseBar(BarKind kind) {
   const GrammarOptions& o = rules_->options_;
   const Structure& s = o.structure;
   const bool pick = first_bar_ && used_ < bar_len_;
+  const bool section_pickup = pickup_due_;
+  const Rational closed = used_;
   if (pick) {
     pickup_ = used_;
+    shifted_ = kind == BarKind::kSingle;
+  } else if (section_pickup) {
+    pickup_due_ = false;  // the other half of the bar the last section ended with
   } else {
     ++bars_;
     ++bars_in_repeat_;
@@ -387,7 +398,7 @@ void GrammarState::CloseBar(BarKind kind) {
       bars_in_repeat_ = 0;
       break;
   }
-  if (!s.free() && !pick && part_bar_ == s.bars_per_part) {
+  if (!s.free() && !pick && !section_pickup && part_bar_ == s.bars_per_part) {
     if (need_ending2_) {
       part_bar_ = s.bars_per_part - ending_len_;  // the second ending replays the first one's bars
     } else {
@@ -402,6 +413,12 @@ void GrammarState::CloseBar(BarKind kind) {
         ending_len_ = 0;
       }
     }
+  }
+  // A section ended on the complement: the next one starts with the pickup
+  // (a second ending follows the bar before the first, so it starts full).
+  if (shifted_ && !pick && !section_pickup && closed == bar_len_ - pickup_ && kind != BarKind::kSingle &&
+      !need_ending2_ && !final_) {
+    pickup_due_ = true;
   }
   closing_ = s.free() && body_tokens_ >= o.soft_max_tokens && bars_ >= o.min_bars;
 }
@@ -641,12 +658,13 @@ bool GrammarState::CanFinishBar() const {
   };
   const uint32_t full_kinds = ClosingKinds(bar_len_);
   const Target full{bar_len_, full_kinds != 0, (full_kinds & Bit(BarKind::kSingle)) != 0};
-  Target comp;
-  if (pickup_ > Rational(0)) {
-    const uint32_t k = ClosingKinds(bar_len_ - pickup_);
-    comp = {bar_len_ - pickup_, k != 0, (k & Bit(BarKind::kSingle)) != 0};
+  Target comp;  // the complement of the pickup, or the pickup itself when a section starts with it
+  if (shifted_ || pickup_due_) {
+    const Rational at = pickup_due_ ? pickup_ : bar_len_ - pickup_;
+    const uint32_t k = ClosingKinds(at);
+    comp = {at, k != 0, (k & Bit(BarKind::kSingle)) != 0};
   }
-  Target pick;
+  Target pick;  // any whole number of eighths short of the bar
   if (first_bar_) {
     const uint32_t k = r.options_.structure.free() ? FreeKinds(false, false, true) : StructureKinds(false, false, true);
     pick = {Rational(0), k != 0, (k & Bit(BarKind::kSingle)) != 0};
@@ -687,8 +705,12 @@ bool GrammarState::CanFinishBar() const {
       if (fill.Fillable(x)) return true;
     }
     if (pick.any && u < bar_len_) {
-      if (u > Rational(0) && !must_add && (!tie_open || pick.single)) return true;
-      if (u + fill.smallest() < bar_len_) return true;
+      if (u > Rational(0) && u.den() == 1 && !must_add && (!tie_open || pick.single)) return true;
+      // Notes up to the next whole eighth short of the bar (at least one note).
+      Rational next(u.num() / u.den() + 1);
+      const Rational gap = next - u;
+      if (next < bar_len_ && fill.Fillable(gap) && gap > Rational(0)) return true;
+      if (next + Rational(1) < bar_len_ && fill.Fillable(gap + Rational(1))) return true;
     }
     return false;
   };
@@ -782,7 +804,8 @@ std::string GrammarState::Describe() const {
   }
   std::string out = "body token " + std::to_string(body_tokens_) + ", bar " + std::to_string(bars_ + 1) + " (" +
                     used_.ToString() + " of " + bar_len_.ToString() + " eighths";
-  if (pickup_ > Rational(0)) out += ", pickup " + pickup_.ToString();
+  if (pickup_ > Rational(0)) out += ", pickup " + pickup_.ToString() + (shifted_ ? " (shifted)" : "");
+  if (pickup_due_) out += ", a section pickup due";
   out += ")";
   if (dur_open_) out += ", note length open (x" + factor_.ToString() + ")";
   if (chord_notes_ >= 0) out += ", in a chord of " + std::to_string(chord_notes_) + " notes";

@@ -171,6 +171,14 @@ class GrammarState {
   abc::Rational bar_len_;  // eighths in a full bar
   abc::Rational used_;     // eighths sounded in the current bar
   abc::Rational pickup_;   // eighths of the pickup bar; 0 when the tune has none
+  // abc2midi times a repeat or a new section by gluing the short bars on
+  // either side of the bar line, so a tune whose pickup opens its first
+  // section (closed by |, not |:) is "shifted": every section then ends on
+  // the complement of the pickup and the next one starts with the pickup
+  // again. A pickup closed by |: lies outside the repeat, and every later
+  // bar is full.
+  bool shifted_ = false;
+  bool pickup_due_ = false;  // shifted: this bar is the next section's pickup
   bool first_bar_ = true;  // no bar with music has closed yet
   int bars_ = 0;
   int body_tokens_ = 0;

@@ -91,7 +91,7 @@ TEST_F(MaskTable, BarTime) {
 
 TEST_F(MaskTable, Tuplets) {
   Run({
-      {"M:4/4 K:maj R:reel (3", {"A", "z", "\"I\"", "["}, {"|", "(3", ">", "-"}},
+      {"M:4/4 K:maj R:reel (3", {"A", "z", "\"I\""}, {"|", "(3", ">", "-", "["}},  // no chords in tuplets
       {"M:4/4 K:maj R:reel (3 A B", {"c"}, {"|", ">", "(3", "2"}},
       {"M:4/4 K:maj R:reel (3 A 2 B", {"2"}, {"c", "|", "3"}},  // tuplet notes written equally long
       // Six eighths then a triplet of eighths (2 eighths' time): a full bar.
@@ -180,6 +180,15 @@ TEST_F(MaskTable, PickupAndComplement) {
       {body + " | a 6", {"|]", "||", ":|"}, {"|", "2"}},
       {body + " | a 6 |]", {"</s>"}, {}},
       {"M:4/4 K:maj R:reel G 2 | A 8 | B 6", {"c", ":|", "::"}, {"|", "|]"}},  // the complement at a section end
+      // With the pickup inside the first section, sections end on the complement only...
+      {"M:4/4 K:maj R:reel G 2 | A 8 | B 8", {"|"}, {":|", "::", "||", "|]", "|:"}},
+      // ... and the next one starts with the pickup again (abc2midi glues the two halves).
+      {"M:4/4 K:maj R:reel G 2 | A 8 | B 6 :|", {"|:", "c"}, {"|"}},
+      {"M:4/4 K:maj R:reel G 2 | A 8 | B 6 :| c 2", {"|"}, {"d", "||", "2"}},
+      {"M:4/4 K:maj R:reel G 2 | A 8 | B 6 :| c 2 | d 8", {"|"}, {":|"}},
+      // A pickup before |: lies outside the repeat: every later bar is full.
+      {"M:4/4 K:maj R:reel G 2 |: A 8 | B 6", {"c"}, {":|", "::", "|"}},
+      {"M:4/4 K:maj R:reel G 2 |: A 8 | B 8", {":|", "::", "|"}, {}},
   });
 }
 

@@ -105,11 +105,17 @@ Status CheckStructure(const std::vector<std::string>& tokens, const Structure& s
   auto bar_ok = [&](const Segment& s, bool last_of_region) {
     return s.length == *bar || (last_of_region && pickup > Rational(0) && s.length == *bar - pickup);
   };
+  bool ended_short = false;  // the last part ended on the complement of the pickup
   for (size_t p = 0; p < structure.parts.size(); ++p) {
     const Structure::Part& part = structure.parts[p];
     const std::string name = std::string("part ") + part.letter;
     if (part.repeated && !open_repeat) return where(name + " is repeated but does not start with |: or ::");
     if (!part.repeated && open_repeat) return where(name + " is played once but starts with a repeat sign");
+    // After a part that ended on the complement, the next starts with the pickup again.
+    if (ended_short && k < segs.size() && segs[k].length == pickup && segs[k].ending == 0) {
+      if (segs[k].close != BarKind::kSingle) return where(name + ": its pickup is not closed by |");
+      ++k;
+    }
     // Count bars up to the bar line that ends the part (or its first ending).
     int main_bars = 0, e1 = 0, e2 = 0;
     int region = 0;  // 0 main, 1 first ending, 2 second ending
@@ -136,6 +142,7 @@ Status CheckStructure(const std::vector<std::string>& tokens, const Structure& s
       ++k;
       if (!s.closed) return where(name + ": the tune ends without a bar line");
       closing = s.close;
+      ended_short = s.length != *bar;
       if (!IsStructural(s.close)) continue;
       if (region == 1) {
         if (s.close != BarKind::kRepeatEnd) return where(name + ": the first ending does not end with :|");

@@ -46,7 +46,7 @@ TEST(CheckStructure, AcceptsWhatTheFormSays) {
   const std::vector<std::string> good = {
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 4 :| </s>",
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 :| |: C 4 | D 4 :| </s>",
-      "<s> M:2/4 K:maj R:other |: G | A 4 | B 3 :: C 4 | D 3 :| </s>",  // pickup and complements
+      "<s> M:2/4 K:maj R:other |: G | A 4 | B 3 :: G | C 4 | D 3 :| </s>",  // pickup and complements
       "<s> M:2/4 K:maj R:other |: A 4 | [1 B 4 :| [2 c 4 |: C 4 | D 4 :| </s>",
   };
   for (const auto& t : good) {
