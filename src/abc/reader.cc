@@ -132,7 +132,7 @@ bool TuneParser::ReadHeaderLine(std::string_view line) {
   std::string_view value = FieldValue(line.substr(2));
   SourcePos pos{line_no_, 1};
   if (key == '+') {
-    if (tune_.header.empty()) return true;
+    if (tune_.header.empty() || value.empty()) return true;
     tune_.header.back().value += " " + std::string(value);
     return true;
   }
@@ -196,7 +196,8 @@ bool TuneParser::ReadBodyLine(std::string_view line) {
       if (line[0] == '+') {
         for (auto it = tune_.body.rbegin(); it != tune_.body.rend(); ++it) {
           if (it->kind == ElementKind::kField) {
-            it->text += " " + std::string(FieldValue(line.substr(2)));
+            std::string_view more = FieldValue(line.substr(2));
+            if (!more.empty()) it->text += " " + std::string(more);
             break;
           }
         }

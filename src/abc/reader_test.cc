@@ -211,6 +211,13 @@ TEST(ReaderTest, InlineAndBodyFields) {
   EXPECT_EQ(First(t, ElementKind::kField, 3).field_key, 'w');
 }
 
+TEST(ReaderTest, FieldContinuationLines) {
+  // +: continues the field before it; an empty one adds nothing (found by the fuzzer).
+  Tune t = ReadOne("A|\nN:first\n+: second\n+:\nB|", "M:4/4\nT:part\n+:two\nK:G");
+  EXPECT_EQ(First(t, ElementKind::kField).text, "first second");
+  EXPECT_EQ(t.FieldValues('T'), (std::vector<std::string>{"Test", "part two"}));
+}
+
 TEST(ReaderTest, LineContinuationCommentsDirectivesTabs) {
   Tune t = ReadOne("A\tB c d|\\\n% a comment\n%%MIDI program 1\ne f g a|]");
   int breaks = 0;
