@@ -16,9 +16,9 @@ trap 'rm -rf "$TMP"' EXIT
 
 # name: embedding hidden layers vocab T B dropout
 declare -A SHAPES=(
-  [default]="128 384 2 130 160 32 0.3"       # configs/default.json on the token vocabulary (T ~ a tune)
+  [default]="128 256 2 223 64 32 0.25"      # configs/default.json on the nottingham-cleaned token vocabulary
   [anchor]="256 256 3 100 64 64 0.0"         # PERFORMANCE-NOTES.md's anchor shape
-  [seed-baseline]="512 256 3 90 64 16 0.2"   # configs/seed-baseline.json on the char vocabulary
+  [seed-baseline]="512 256 3 56 64 16 0.2"   # configs/seed-baseline.json on the nottingham-cleaned char vocabulary
 )
 names=("$SHAPE")
 [ "$SHAPE" = all ] && names=(default anchor seed-baseline)
