@@ -18,6 +18,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -253,8 +255,9 @@ int RunGenerate(GenerateArgs a) {
     options.batch_size = a.batch_size;
     gen::Generator generator(loaded.model, rules, guard ? &*guard : nullptr);
     const auto sampling_started = std::chrono::steady_clock::now();
+    const bool tty = ::isatty(2) != 0;
     auto progress = [&](int done, int total) {
-      if (a.quiet || total < 4) return;
+      if (a.quiet || total < 4 || !tty) return;
       std::cerr << "\r" << me << ": " << done << "/" << total << " tunes" << std::flush;
       if (done == total) std::cerr << "\n";
     };
