@@ -116,7 +116,11 @@ Result<TrainSummary> Trainer::Run() {
                  std::to_string(per_epoch) + " steps per epoch, from step " + std::to_string(step_) + ", " +
                  std::to_string(at::get_num_threads()) + " threads");
 
-    auto prev_handler = std::signal(SIGINT, OnSigint);
+    // Ctrl-C ends training after the current step, with MODEL.last written.
+    struct SigintGuard {
+      void (*previous)(int) = std::signal(SIGINT, OnSigint);
+      ~SigintGuard() { std::signal(SIGINT, previous); }
+    } sigint_guard;
     g_interrupted.store(false);
     const auto start = Clock::now();
     started_ = start;
@@ -190,7 +194,6 @@ Result<TrainSummary> Trainer::Run() {
       }
     }
     progress.Finish();
-    std::signal(SIGINT, prev_handler);
 
     TrainSummary s;
     s.steps = step_;
