@@ -448,8 +448,8 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_option("--top-k", args->top_k, "Draw from the K most likely tokens only; 0 is off")->capture_default_str();
   cmd->add_option("--top-p", args->top_p, "Draw from the most likely tokens holding this much probability; 1 is off")
       ->capture_default_str();
-  cmd->add_flag("--chords,!--no-chords", args->chords, "Keep the chord symbols the model writes (played as an accompaniment)")
-      ->capture_default_str();
+  cmd->add_flag("--chords,!--no-chords", args->chords,
+                "Keep the chord symbols the model writes, played as an accompaniment (default); --no-chords drops them");
   cmd->add_option("--out", args->out, "Folder to write the tunes to, in --format");
   cmd->add_option("--format", args->format, "Formats written to --out: abc, mid, wav, svg (comma-separated)")
       ->capture_default_str();

@@ -1,5 +1,6 @@
 #include "generate/model_path.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
@@ -21,7 +22,12 @@ std::vector<std::string> DefaultModelCandidates() {
 #ifdef TUNESMITH_SOURCE_DIR
   out.push_back((fs::path(TUNESMITH_SOURCE_DIR) / "models" / "default.ckpt").lexically_normal().string());
 #endif
-  return out;
+  // The same folder reached two ways is listed once.
+  std::vector<std::string> unique;
+  for (const std::string& p : out) {
+    if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(p);
+  }
+  return unique;
 }
 
 Result<std::string> FindDefaultModel() {
