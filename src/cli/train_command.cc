@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "corpus/corpus.h"
+#include "generate/novelty_guard.h"
 #include "model/checkpoint.h"
 #include "model/load_model.h"
 #include "train/evaluate.h"
@@ -120,6 +121,9 @@ int RunTrain(TrainCommandOptions o) {
   data.valid = corpus::EncodeSplit(*corpus, data.vocabulary, corpus::Split::kValid).tunes;
   const auto test = corpus::EncodeSplit(*corpus, data.vocabulary, corpus::Split::kTest).tunes;
   data.corpus_fingerprint = corpus->Fingerprint();
+  // The novelty guard's index of the training tunes travels in the model, so
+  // generate works without the corpus (docs/novelty.md).
+  data.extras[generate::kNoveltyExtraKey] = generate::NoveltyBlobFor(*corpus);
 
   train::RunOptions run;
   run.out = o.out;

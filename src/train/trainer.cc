@@ -328,6 +328,7 @@ Status Trainer::SaveBest() {
   c.vocabulary = data_.vocabulary.Serialize();
   c.weights = model::SerializeWeights(*model_);
   c.corpus_fingerprint = data_.corpus_fingerprint;
+  c.extras = data_.extras;
   c.train_config = TrainConfigToJson(config_);
   c.train_state = TrainState();
   return model::WriteCheckpoint(run_.out, c);
@@ -339,6 +340,7 @@ Status Trainer::SaveLast() {
   c.vocabulary = data_.vocabulary.Serialize();
   c.weights = model::SerializeWeights(*model_);
   c.corpus_fingerprint = data_.corpus_fingerprint;
+  c.extras = data_.extras;
   c.train_config = TrainConfigToJson(config_);
   c.train_state = TrainState();
   torch::serialize::OutputArchive archive;

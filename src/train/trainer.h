@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct TrainData {
   tokens::Vocabulary vocabulary;
   std::vector<std::vector<int32_t>> train, valid;  // token ids, each tune <s> ... </s>
   std::string corpus_fingerprint;                  // corpus::Corpus::Fingerprint(), stored in checkpoints
+  std::map<std::string, std::string> extras;       // blobs of other stages copied into every checkpoint
+                                                   // (the generator's novelty index)
 };
 
 // How this run is carried out; not part of the preset.
