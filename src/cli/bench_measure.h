@@ -39,8 +39,9 @@ struct Abc2midiFigures {
   int failed_files = 0;    // runs that exited non-zero (abc2midi still converts the good tunes)
 };
 
-// Runs abc2midi on each file (MIDI written to a scratch folder), as
-// bench/parse_vs_abc2midi.sh does. Fails when abc2midi is missing.
+// Runs abc2midi on each file in turn, as bench/parse_vs_abc2midi.sh does, on
+// copies in a scratch folder (abc2midi writes its MIDI files beside the ABC
+// file). Fails when abc2midi is missing.
 Result<Abc2midiFigures> MeasureAbc2midi(const std::vector<std::string>& files);
 
 // --- LibTorch (bench_children.cc) ---

@@ -54,17 +54,23 @@ Result<Abc2midiFigures> MeasureAbc2midi(const std::vector<std::string>& files) {
   if (!tool.ok()) return tool.status();
   auto scratch = render::ScratchDir::Create();
   if (!scratch.ok()) return scratch.status();
+  // abc2midi writes its MIDI files beside the ABC file it reads: it reads
+  // copies in the scratch folder, so the corpus is left as it is.
+  std::vector<std::string> copies;
   int64_t bytes = 0;
-  for (const auto& path : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::filesystem::path copy = scratch->path() / (std::to_string(i) + "-" + std::filesystem::path(files[i]).filename().string());
     std::error_code ec;
-    bytes += static_cast<int64_t>(std::filesystem::file_size(path, ec));
+    std::filesystem::copy_file(files[i], copy, ec);
+    if (ec) return Status::Error("cannot copy " + files[i] + " to " + copy.string() + ": " + ec.message());
+    bytes += static_cast<int64_t>(std::filesystem::file_size(copy, ec));
+    copies.push_back(copy.string());
   }
   Abc2midiFigures f;
   const double cpu_start = ChildrenCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
-  for (const auto& path : files) {
-    const std::string absolute = std::filesystem::absolute(path).string();
-    auto run = render::RunTool({tool->string(), absolute}, scratch->path(), 600);
+  for (const auto& copy : copies) {
+    auto run = render::RunTool({tool->string(), copy}, scratch->path(), 600);
     if (!run.ok()) return run.status();
     if (run->exit_code != 0) ++f.failed_files;
   }
