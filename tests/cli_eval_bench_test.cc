@@ -247,6 +247,24 @@ TEST_F(CliEvalBenchTest, EvalSamplesACharModelPlainly) {
   EXPECT_GT(r["likelihood"]["bits_per_tune"].get<double>(), 0);
 }
 
+TEST_F(CliEvalBenchTest, EvalWarnsWhenTheCorpusIsNotTheModels) {
+  const std::string model = Train("token", "tiny");
+  fs::create_directories(dir_ / "other");
+  std::mt19937 rng(99);
+  std::ofstream other(dir_ / "other" / "tunes.abc");
+  for (int x = 1; x <= 30; ++x) other << HandMadeTune(x, rng) << "\n";
+  other.close();
+  Outcome e = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "other").string() +
+                            " --samples 2 --threads 1 --json",
+                        dir_ / "eval-other.err");
+  ASSERT_EQ(e.code, 0) << e.err;
+  const json r = json::parse(e.out);
+  bool warned = false;
+  for (const json& n : r["notes"]) warned = warned || n.get<std::string>().find("fingerprint") != std::string::npos;
+  EXPECT_TRUE(warned) << r["notes"];
+  EXPECT_NE(e.err.find("differs from the model's training corpus"), std::string::npos) << e.err;
+}
+
 TEST_F(CliEvalBenchTest, EvalRefusesAMissingModel) {
   Outcome e = Tunesmith("eval --model " + (dir_ / "nothing.ckpt").string() + " --corpus " + (dir_ / "corpus").string(),
                   dir_ / "eval-missing.err");
