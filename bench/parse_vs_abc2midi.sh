@@ -16,12 +16,16 @@ echo "corpus: ${#files[@]} files, $bytes bytes ($corpus)"
 echo "--- tunesmith reader (in memory, 20 passes)"
 "$bench" --repeats 20 "$corpus"
 
-echo "--- abc2midi on the same files (one run per file, MIDI files written to a temp folder)"
+echo "--- abc2midi on the same files (one run per file, on copies in a temp folder)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# abc2midi writes its MIDI files beside its input, so it reads copies: the
+# corpus folder stays as it was.
+copies=()
+for i in "${!files[@]}"; do cp "${files[$i]}" "$tmp/$i.abc"; copies+=("$tmp/$i.abc"); done
 # bash's `time` reports wall and CPU (user + sys of abc2midi's processes).
 TIMEFORMAT='%R %U %S'
-times=$( { time (for f in "${files[@]}"; do (cd "$tmp" && abc2midi "$f" > /dev/null 2>&1 || true); done) ; } 2>&1 )
+times=$( { time (for f in "${copies[@]}"; do (cd "$tmp" && abc2midi "$f" > /dev/null 2>&1 || true); done) ; } 2>&1 )
 read -r wall user sys <<< "$times"
 awk -v w="$wall" -v u="$user" -v s="$sys" -v b="$bytes" 'BEGIN {
   printf "abc2midi: %.3f s wall, %.1f MB/s (wall); %.3f s CPU, %.1f MB/s (CPU)\n", w, b / 1e6 / w, u + s, b / 1e6 / (u + s) }'
