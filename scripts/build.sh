@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Configures and builds tunesmith into build/ (Release). Extra arguments go to cmake.
+# Configures (once) and builds tunesmith into build/ (Release).
+# Usage: scripts/build.sh [TARGET...]   (no target: everything, tests included)
+# Extra CMake settings: TUNESMITH_CMAKE_ARGS="-DTUNESMITH_WITH_TORCH=OFF" scripts/build.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 gen=()
 command -v ninja >/dev/null 2>&1 && gen=(-G Ninja)
 if [ ! -f build/CMakeCache.txt ]; then
-  cmake -S . -B build "${gen[@]}" -DCMAKE_BUILD_TYPE=Release "$@"
-elif [ $# -gt 0 ]; then
-  cmake -S . -B build "$@"
+  # shellcheck disable=SC2086
+  cmake -S . -B build "${gen[@]}" -DCMAKE_BUILD_TYPE=Release ${TUNESMITH_CMAKE_ARGS:-}
 fi
-# LibTorch translation units take ~1.1 GB each to compile; two at once fit.
-cmake --build build --parallel "${TUNESMITH_BUILD_JOBS:-$(nproc)}"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+# A LibTorch translation unit takes ~1.1 GB to compile; two at once fit in 4 GB.
+cmake --build build --parallel "${TUNESMITH_BUILD_JOBS:-$(nproc)}" "${targets[@]}"
