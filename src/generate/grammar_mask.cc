@@ -135,11 +135,14 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
                    need(rules->bar_ids_[static_cast<int>(BarKind::kSingle)] >= 0, "'|' token"),
                    need(rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
                             rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0 ||
-                            rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] >= 0,
-                        "closing bar token (|] || :|)"),
+                            (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] >= 0 &&
+                             rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] >= 0),
+                        "way to close a tune (|] or || or both |: and :|)"),
                    need(rules->eos_ >= 0, "</s> token")}) {
     if (!s.ok()) return s;
   }
+  rules->plain_end_ = rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
+                      rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0;
   // An ending needs its partner and the repeat sign that separates them.
   if (rules->ending1_ < 0 || rules->ending2_ < 0 || rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0) {
     for (int32_t id : {rules->ending1_, rules->ending2_}) {
@@ -279,7 +282,7 @@ uint32_t GrammarState::FreeKinds(bool full, bool comp, bool pick) const {
   if (ending_ == 2) {
     uint32_t m = Bit(BarKind::kDouble);
     if (end_ok) m |= Bit(BarKind::kFinal);
-    if (!closing_) m |= Bit(BarKind::kRepeatStart);
+    if (!closing_ || !rules_->plain_end_) m |= Bit(BarKind::kRepeatStart);
     if (full && !closing_ && ending_bars_ + 1 < ending1_bars_) m |= Bit(BarKind::kSingle);
     return m;
   }
@@ -293,7 +296,8 @@ uint32_t GrammarState::FreeKinds(bool full, bool comp, bool pick) const {
   if (!repeat_open_) {
     m |= Bit(BarKind::kDouble);
     if (end_ok) m |= Bit(BarKind::kFinal);
-    if (!closing_) m |= Bit(BarKind::kRepeatStart);
+    // Closing: a vocabulary without |] and || ends a tune on |: ... :|.
+    if (!closing_ || !rules_->plain_end_) m |= Bit(BarKind::kRepeatStart);
   }
   return m;
 }
@@ -354,6 +358,7 @@ void GrammarState::CloseBar(BarKind kind) {
   const bool pick = first_bar_ && used_ < bar_len_;
   const bool section_pickup = pickup_due_;
   const Rational closed = used_;
+  const bool was_closing = closing_;
   if (pick) {
     pickup_ = used_;
     shifted_ = kind == BarKind::kSingle;
@@ -421,6 +426,11 @@ void GrammarState::CloseBar(BarKind kind) {
     pickup_due_ = true;
   }
   closing_ = s.free() && body_tokens_ >= o.soft_max_tokens && bars_ >= o.min_bars;
+  // The bar that had to close the tune did: only </s> may follow.
+  if (was_closing && (kind == BarKind::kRepeatEnd || kind == BarKind::kDouble) && !repeat_open_ && ending_ != 1 &&
+      !need_ending2_ && bars_ >= o.min_bars) {
+    final_ = true;
+  }
 }
 
 bool GrammarState::Apply(int32_t id) {
@@ -640,6 +650,9 @@ bool GrammarState::Viable() const {
   }
   if (phase_ != Phase::kBody) return true;
   if (Blocked()) return true;               // the forced token exists (checked in Make)
+  // At a bar line where the tune may end, </s> finishes it even when no bar
+  // line could close another bar (a vocabulary with :| but no |] or ||).
+  if (EndAllowed()) return true;
   return CanFinishBar();
 }
 

@@ -112,6 +112,7 @@ class GrammarRules {
   int32_t bar_ids_[7] = {-1, -1, -1, -1, -1, -1, -1};  // by abc::BarKind
   int32_t ending1_ = -1, ending2_ = -1;
   int32_t eos_ = -1;
+  bool plain_end_ = false;  // the vocabulary has |] or ||; else tunes end on :|
   std::vector<int32_t> rhythm_ids_;
   int64_t max_tokens_ = 0;
   mutable std::unordered_map<FinishKey, bool, FinishKeyHash> finish_memo_;

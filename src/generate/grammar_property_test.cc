@@ -5,6 +5,7 @@
 // is allowed, and gives a tune that tokens::DecodeToAbc writes, abc::ReadAbc
 // reads without errors, abc::CheckBars finds no bar off the meter in, that
 // keeps the structure asked for, and (a sample) abc2midi converts without errors.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <cstdlib>
@@ -208,6 +209,50 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
   EXPECT_GT(chords, 50);
   std::printf("%d tunes: %d with a pickup, %d with endings, %d tuplets, %d broken rhythm, %d ties, %d chords\n", tunes,
               pickups, endings, tuplets, broken, ties, chords);
+}
+
+// A model trained on a few tunes may lack bar kinds (only | |: :|, say):
+// the mask must still end every tune.
+TEST(GrammarProperty, SparseBarVocabularies) {
+  const std::vector<std::vector<std::string>> bar_sets = {
+      {"|", "|:", ":|"}, {"|", "|]"}, {"|", "||"}, {"|", "|:", ":|", "[1", "[2"}};
+  int tunes = 0;
+  for (const auto& bars : bar_sets) {
+    std::vector<std::string> t;
+    const tokens::Vocabulary full = testing::TestVocabulary();
+    for (int32_t id = 0; id < full.size(); ++id) {
+      const std::string& text = full.Token(id);
+      auto token = tokens::ParseToken(text);
+      const bool bar_like = token && (token->cls == TokenClass::kBar || token->cls == TokenClass::kEnding);
+      if (text.starts_with("<")) continue;  // the vocabulary adds its specials
+      if (!bar_like || std::find(bars.begin(), bars.end(), text) != bars.end()) t.push_back(text);
+    }
+    const tokens::Vocabulary vocab(tokens::TokenizerKind::kAbcToken, t);
+    GrammarOptions short_tunes;
+    short_tunes.min_bars = 2;
+    short_tunes.soft_max_tokens = 30;
+    for (const Setting& setting : {Setting{"free", {}, 0}, Setting{"short", short_tunes, 0}}) {
+      auto rules = GrammarRules::Make(vocab, setting.options);
+      ASSERT_TRUE(rules.ok()) << rules.status().message();
+      for (int w = 0; w < 70; ++w) {
+        WalkResult walk = Walk(**rules, kAllLogits[w % std::size(kAllLogits)], 4242 + 17ull * w, w % 10 == 0);
+        ASSERT_TRUE(walk.ok) << "bars {" << Joined(bars) << "} " << setting.name << " walk " << w << ": "
+                             << Joined(walk.tokens);
+        auto abc_text = tokens::DecodeToAbc(walk.tokens, tokens::TokenizerKind::kAbcToken);
+        ASSERT_TRUE(abc_text.ok()) << abc_text.status().message();
+        abc::ReadResult read = abc::ReadAbc(*abc_text, "<walk>");
+        ASSERT_EQ(read.tunes.size(), 1u) << *abc_text;
+        EXPECT_EQ(abc::CheckBars(read.tunes[0]).off_meter, 0) << *abc_text;
+        ++tunes;
+      }
+    }
+  }
+  EXPECT_EQ(tunes, 4 * 2 * 70);
+  // | and :| alone cannot end a tune once a :| has been used: refused up front.
+  auto refused = GrammarRules::Make(
+      tokens::Vocabulary(tokens::TokenizerKind::kAbcToken, {"M:4/4", "K:maj", "R:reel", "A", "2", "|", ":|"}), {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("way to close a tune"), std::string::npos) << refused.status().message();
 }
 
 TEST(GrammarProperty, Abc2midiConvertsASample) {
