@@ -56,6 +56,7 @@ struct EvalCommandOptions {
   float top_p = 1.0f;
   int novelty_guard = generate::kDefaultNoveltyThreshold;  // as `generate` samples; 0: off
   bool no_mask = false;             // abc-token models sampled without the grammar mask
+  std::string parts = "AABB";       // the form sampled tunes take, as generate's default ("free": the model decides)
   int batch_size = 64;              // tunes sampled together
   int examples = 5;                 // example tunes in the report
   int program = 73;                 // General MIDI program of the examples' melody (73: flute, as generate)
@@ -83,6 +84,7 @@ std::string CommandLine(const EvalCommandOptions& o) {
   if (o.top_p != 1.0f) s << " --top-p " << o.top_p;
   if (o.novelty_guard != generate::kDefaultNoveltyThreshold) s << " --novelty-guard " << o.novelty_guard;
   if (o.no_mask) s << " --no-mask";
+  if (o.parts != "AABB") s << " --parts " << o.parts;
   if (!o.report_dir.empty()) s << " --report " << o.report_dir;
   if (o.json) s << " --json";
   return s.str();
@@ -306,6 +308,14 @@ int RunEval(const EvalCommandOptions& o) {
   so.batch_size = o.batch_size;
   so.grammar_mask = !o.no_mask;
   so.novelty_threshold = o.novelty_guard;
+  {
+    auto structure = generate::ParseStructure(o.parts == "free" ? "" : o.parts, 0);
+    if (!structure.ok()) {
+      std::cerr << kMe << ": --parts: " << structure.status().message() << "\n";
+      return kExitUsage;
+    }
+    so.structure = *structure;
+  }
   std::vector<std::string> train_titles;
   for (const auto& t : corpus->tunes) {
     if (t.split == corpus::Split::kTrain) train_titles.push_back(t.tune.Title());
@@ -322,6 +332,7 @@ int RunEval(const EvalCommandOptions& o) {
                    {"temperature", o.temperature}, {"top_k", o.top_k},
                    {"top_p", o.top_p},             {"sampling", sampled->method},
                    {"novelty_guard", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? o.novelty_guard : 0},
+                   {"form", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? so.structure.ToString() : "free form"},
                    {"batch_size", o.batch_size},   {"threads", threads}};
 
   // Validity.
@@ -514,6 +525,9 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--top-p", o->top_p, "Nucleus sampling (1: off)")->capture_default_str();
   cmd->add_option("--novelty-guard", o->novelty_guard,
                   "Longest run of training bars a sampled tune may share, as generate enforces (0: no guard)")
+      ->capture_default_str();
+  cmd->add_option("--parts", o->parts,
+                  "Form of the sampled tunes, as generate's --parts (8 bars per part); 'free' lets the model decide")
       ->capture_default_str();
   cmd->add_flag("--no-mask", o->no_mask, "Sample an abc-token model without the grammar mask (char models never have one)");
   cmd->add_option("--batch-size", o->batch_size, "Tunes sampled together")->capture_default_str();

@@ -133,7 +133,9 @@ Result<EvalSampling> SampleForEval(const model::LoadedModel& loaded,
   const auto start = std::chrono::steady_clock::now();
   try {
     if (masked) {
-      auto rules = generate::GrammarRules::Make(vocab, generate::GrammarOptions{});
+      generate::GrammarOptions grammar;
+      grammar.structure = options.structure;
+      auto rules = generate::GrammarRules::Make(vocab, grammar);
       if (!rules.ok()) return rules.status();
       const bool guarded = guard_index && options.novelty_threshold > 0;
       generate::NoveltyGuard guard(guarded ? guard_index : nullptr, std::max(1, options.novelty_threshold));

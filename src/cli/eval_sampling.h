@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "corpus/novelty_index.h"
 #include "generate/sampler.h"
+#include "generate/structure.h"
 #include "model/load_model.h"
 
 namespace tunesmith::cli {
@@ -26,6 +27,7 @@ struct EvalSamplingOptions {
   bool grammar_mask = true;            // abc-token models: the mask on (char models never have one)
   int novelty_threshold = 3;           // the guard's longest shared bar run (0: no guard; mask only)
   int max_plain_tokens = 0;            // plain sampling stops a tune here (0: 1,500 tokens, 4,000 characters)
+  generate::Structure structure;       // the form the mask enforces (free: the model decides)
 };
 
 struct EvalSample {

@@ -188,7 +188,16 @@ int RunGenerate(GenerateArgs a) {
     gen::GrammarOptions grammar;
     grammar.min_bars = a.min_bars;
     grammar.soft_max_tokens = a.max_length;
-    grammar.structure = Need(gen::ParseStructure(a.parts, a.bars));
+    // The default form is the commonest of jigs and reels: two repeated
+    // 8-bar parts. "--parts free" lets the model decide (bounded by
+    // --min-bars and --max-length); --bars alone is one part of that length.
+    std::string parts = a.parts;
+    if (parts.empty() && a.bars == 0) parts = "AABB";
+    if (parts == "free") {
+      if (a.bars > 0) throw Failure("--bars does not apply to --parts free (use --min-bars)");
+      parts.clear();
+    }
+    grammar.structure = Need(gen::ParseStructure(parts, a.bars));
     if (!a.meter.empty()) grammar.meter = Need(gen::MeterToken(a.meter, vocab));
     if (!a.mode.empty()) grammar.mode = Need(gen::ModeToken(a.mode, vocab));
     if (!a.rhythm.empty()) grammar.rhythm = Need(gen::RhythmToken(a.rhythm, vocab));
@@ -442,7 +451,8 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_option("--mode", args->mode, "Mode (maj, min, dor, mix, ...); default: the model chooses");
   cmd->add_option("--rhythm", args->rhythm, "Rhythm (jig, reel, hornpipe, waltz, ...); default: the model chooses");
   cmd->add_option("--bars", args->bars, "Bars per part (with --parts; alone: the tune's length in bars)");
-  cmd->add_option("--parts", args->parts, "Form: a doubled letter is a repeated part (AABB, AB, AABBCC); 8 bars each unless --bars");
+  cmd->add_option("--parts", args->parts, "Form: a doubled letter is a repeated part (AABB, AB, AABBCC), 8 bars each unless --bars; "
+                  "'free' lets the model decide (default: AABB, or one part when only --bars is given)");
   cmd->add_option("--prime", args->prime, "An ABC fragment the tunes start with (read in --meter and --key)");
   cmd->add_option("--temperature", args->temperature, "Softmax temperature; 0 is greedy")->capture_default_str();
   cmd->add_option("--top-k", args->top_k, "Draw from the K most likely tokens only; 0 is off")->capture_default_str();
@@ -459,8 +469,8 @@ void AddGenerateCommand(CLI::App& app) {
                   "Most bars in a row a tune may share with one training tune (docs/novelty.md)")
       ->capture_default_str();
   cmd->add_flag("--no-novelty-guard", args->no_guard, "Do not block copies (novelty is still reported)");
-  cmd->add_option("--min-bars", args->min_bars, "Free form: the fewest bars a tune may have")->capture_default_str();
-  cmd->add_option("--max-length", args->max_length, "Free form: tokens after which the tune is closed at the next bar")
+  cmd->add_option("--min-bars", args->min_bars, "--parts free: the fewest bars a tune may have")->capture_default_str();
+  cmd->add_option("--max-length", args->max_length, "--parts free: tokens after which the tune is closed at the next bar")
       ->capture_default_str();
   cmd->add_option("--batch-size", args->batch_size, "Tunes sampled together (1: one at a time, exactly as -n 1)")
       ->capture_default_str();

@@ -133,6 +133,20 @@ TEST_F(GenerateCommand, Form) {
     EXPECT_EQ(t["checks"]["structure"], true) << t["abc"];
     EXPECT_EQ(t["settings"]["structure"], "AABB, 4 bars per part");
   }
+  // Without --parts: two repeated 8-bar parts; --parts free lets the model decide.
+  Outcome plain = Generate("--model " + Model("plain.ckpt") + " --seed 2 --json");
+  ASSERT_EQ(plain.status, 0) << plain.err;
+  EXPECT_EQ(Tunes(plain)[0]["settings"]["structure"], "AABB, 8 bars per part");
+  EXPECT_EQ(Tunes(plain)[0]["checks"]["structure"], true);
+  Outcome free = Generate("--model " + Model("plain.ckpt") + " --seed 2 --parts free --json");
+  ASSERT_EQ(free.status, 0) << free.err;
+  EXPECT_EQ(Tunes(free)[0]["settings"]["structure"], "free form");
+  Outcome one_part = Generate("--model " + Model("plain.ckpt") + " --seed 2 --bars 12 --json");
+  ASSERT_EQ(one_part.status, 0) << one_part.err;
+  EXPECT_EQ(Tunes(one_part)[0]["settings"]["structure"], "A, 12 bars per part");
+  Outcome bad = Generate("--model " + Model("plain.ckpt") + " --parts free --bars 4");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find("--parts free"), std::string::npos) << bad.err;
 }
 
 TEST_F(GenerateCommand, ErrorsTellTheUserWhatIsAccepted) {
