@@ -39,8 +39,29 @@ Status CheckMidiRange(const char* what, int value) {
   return Status::Error(std::string(what) + " must be 0..127 (General MIDI), not " + std::to_string(value));
 }
 
+// The value of the header's M: field ("3/2"), or "" when there is none before K:.
+std::string HeaderMeter(std::string_view abc_text) {
+  size_t at = 0;
+  while (at < abc_text.size()) {
+    size_t end = abc_text.find('\n', at);
+    if (end == std::string_view::npos) end = abc_text.size();
+    std::string_view line = abc_text.substr(at, end - at);
+    if (line.starts_with("K:")) break;
+    if (line.starts_with("M:")) {
+      line.remove_prefix(2);
+      while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+      while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.remove_suffix(1);
+      return std::string(line);
+    }
+    at = end + 1;
+  }
+  return "";
+}
+
 // The directives that carry MidiOptions into the tune, placed after its K: line.
-std::vector<std::string> MidiDirectives(const MidiOptions& options) {
+// abc2midi has no accompaniment pattern of its own for 3/2 (it warns "no
+// default gchord string for this meter"): three minims, bass then chords.
+std::vector<std::string> MidiDirectives(const MidiOptions& options, std::string_view meter) {
   std::vector<std::string> lines = {"%%MIDI program " + std::to_string(options.program)};
   if (options.chords) {
     lines.push_back("%%MIDI gchordon");
@@ -48,6 +69,7 @@ std::vector<std::string> MidiDirectives(const MidiOptions& options) {
     lines.push_back("%%MIDI bassprog " + std::to_string(options.bass_program));
     lines.push_back("%%MIDI chordvol " + std::to_string(options.chord_velocity));
     lines.push_back("%%MIDI bassvol " + std::to_string(options.bass_velocity));
+    if (meter == "3/2") lines.push_back("%%MIDI gchord f4c4c4");
   } else {
     lines.push_back("%%MIDI gchordoff");
   }
@@ -183,7 +205,7 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
   Result<std::filesystem::path> tool = FindTool(options.abc2midi, "abcmidi");
   if (!tool.ok()) return tool.status();
 
-  HeaderInsertion tune = InsertAfterKeyLine(abc_text, MidiDirectives(options));
+  HeaderInsertion tune = InsertAfterKeyLine(abc_text, MidiDirectives(options, HeaderMeter(abc_text)));
   if (tune.key_line == 0) {
     return Status::Error(where.file + ":" + std::to_string(where.first_line) +
                          ": the tune has no K: line (the key field that ends an ABC tune header)");

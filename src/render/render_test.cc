@@ -144,6 +144,16 @@ TEST_F(RenderTest, ChordsAddAccompanimentOnOtherChannels) {
   EXPECT_EQ(a.program_by_channel[2], 24);
 }
 
+// abc2midi has no accompaniment pattern for 3/2 and warns; render gives it one.
+TEST_F(RenderTest, ChordsIn32AreAccompaniedWithoutWarnings) {
+  const char* hornpipe32 =
+      "X:1\nT:Three Two\nM:3/2\nL:1/8\nK:G\n\"G\"G2B2 d2B2 G2B2|\"D\"A2F2 D2F2 A2c2|\"G\"B2G2 G4 z4|]\n";
+  Result<MidiFile> midi = AbcToMidi(hornpipe32, MidiOptions{.chords = true});
+  ASSERT_TRUE(midi.ok()) << midi.status().message();
+  for (const auto& m : midi->messages) ADD_FAILURE() << m.text;
+  EXPECT_GT(Summarize(*midi).note_ons_by_channel[1], 0);  // the bass plays
+}
+
 TEST_F(RenderTest, DefaultTempoAppliesOnlyWithoutQ) {
   std::string no_q = kJig;
   no_q.erase(no_q.find("Q:3/8=100\n"), 10);
