@@ -103,7 +103,11 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
         break;
       case TokenClass::kInlineMeter:
       case TokenClass::kInlineKey: valid = false; break;
-      case TokenClass::kPitch: has_pitch = true; break;
+      case TokenClass::kPitch:
+        has_pitch = true;
+        info.tonic = token->pitch.step == 0 &&
+                     (token->pitch.accidental == abc::Accidental::kNone || token->pitch.accidental == abc::Accidental::kNatural);
+        break;
       case TokenClass::kDuration: atoms.push_back(token->duration); break;
       case TokenClass::kBar: rules->bar_ids_[static_cast<int>(token->bar)] = id; break;
       case TokenClass::kEnding:
@@ -194,12 +198,12 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
     return Status::Error("the model's note lengths cannot fill a bar of " + options.meter.substr(2));
   }
 
-  // Groups: every pitch is one group, every chord symbol another; the rest alone.
+  // Groups: the tonic's pitches, every other pitch, every chord symbol; the rest alone.
   int chord_group = -1;
   for (int32_t id = 0; id < V; ++id) {
     Info& info = rules->info_[id];
     if (!info.valid) continue;
-    int* shared = info.token.cls == TokenClass::kPitch         ? &rules->pitch_group_
+    int* shared = info.token.cls == TokenClass::kPitch         ? (info.tonic ? &rules->tonic_group_ : &rules->pitch_group_)
                   : info.token.cls == TokenClass::kChordSymbol ? &chord_group
                                                                : nullptr;
     if (shared && *shared >= 0) {
@@ -250,6 +254,12 @@ bool GrammarState::EndAllowed() const {
   if (last_bar_ != BarKind::kRepeatEnd && last_bar_ != BarKind::kDouble) return false;
   if (repeat_open_ || ending_ == 1 || need_ending2_ || tie_pitch_ >= 0) return false;
   return bars_ >= rules_->options_.min_bars;
+}
+
+bool GrammarState::FinalBar() const {
+  const Structure& s = rules_->options_.structure;
+  return !s.free() && part_ + 1 == static_cast<int>(s.parts.size()) && part_bar_ + 1 == s.bars_per_part &&
+         ending_ != 1 && !pickup_due_;
 }
 
 uint32_t GrammarState::ClosingKinds(Rational used) const {
@@ -487,13 +497,14 @@ bool GrammarState::Apply(int32_t id) {
       }
       StartNote();
       last_is_note_ = last_single_ = true;
+      last_tonic_ = info.tonic;
       last_pitch_ = id;
       ok = true;
       break;
     case TokenClass::kRest:
       if (Blocked() || chord_notes_ >= 0 || tie_pitch_ >= 0) return false;
       StartNote();
-      last_is_note_ = last_single_ = false;
+      last_is_note_ = last_single_ = last_tonic_ = false;
       ok = true;
       break;
     case TokenClass::kChordStart:
@@ -504,7 +515,7 @@ bool GrammarState::Apply(int32_t id) {
       chord_notes_ = 0;
       last_ = Last::kChordOpen;
       last_is_note_ = true;
-      last_single_ = false;
+      last_single_ = last_tonic_ = false;
       ok = true;
       break;
     case TokenClass::kChordEnd:
@@ -596,6 +607,8 @@ bool GrammarState::Apply(int32_t id) {
         }
         if (!(ClosingKinds(used_) & Bit(kind))) return false;
         if (tie_pitch_ >= 0 && kind != BarKind::kSingle) return false;
+        // The tune ends here: on the tonic. (In the last bar only a pickup closes with '|'.)
+        if (FinalBar() && !last_tonic_ && kind != BarKind::kSingle) return false;
         CloseBar(kind);
       }
       last_ = Last::kBar;
@@ -702,18 +715,31 @@ bool GrammarState::CanFinishBar() const {
   key.flags = (needs_note ? 1u : 0u) | (tie ? 2u : 0u) | (full.any ? 4u : 0u) | (full.single ? 8u : 0u) |
               (comp.any ? 16u : 0u) | (comp.single ? 32u : 0u) | (pick.any ? 64u : 0u) | (pick.single ? 128u : 0u) |
               (first_open ? 256u : 0u);
+  // The bar closes the tune and its last note so far is not the tonic: one more note must come.
+  const bool final_bar = FinalBar();
+  const bool tonic_missing = final_bar && !last_tonic_;
+  key.flags |= (final_bar ? 512u : 0u) | (tonic_missing ? 1024u : 0u);
   auto found = r.finish_memo_.find(key);
   if (found != r.finish_memo_.end()) return found->second;
 
-  // From u, with nothing open but possibly a note required (must_add) or a tie.
-  auto close = [&](Rational u, bool must_add, bool tie_open) {
+  // From u, with nothing open but possibly a note required (must_add) or a
+  // tie; `tonic` false when the last note is not the tonic the final bar must end on.
+  auto close = [&](Rational u, bool must_add, bool tie_open, bool tonic) {
     for (const Target* t : std::initializer_list<const Target*>{&full, &comp}) {
       if (!t->any) continue;
       const Rational x = t->at - u;
       if (x < Rational(0)) continue;
       if (x == Rational(0)) {
-        if (must_add || (tie_open && !t->single)) continue;
+        if (must_add || (tie_open && !t->single) || !tonic) continue;
         return true;
+      }
+      if (tie_open && !tonic) {
+        // The tied note repeats a pitch that is not the tonic: a note after it.
+        for (Rational a : fill.atoms()) {
+          if (a >= x) break;
+          if (fill.Fillable(x - a)) return true;
+        }
+        continue;
       }
       if (fill.Fillable(x)) return true;
     }
@@ -743,15 +769,16 @@ bool GrammarState::CanFinishBar() const {
       for (Rational a : same) {
         const Rational u2 = u1 + tuplet_factor_ * Rational(tuplet_left_) * a;
         if (u2 > bar_len_) break;
-        if (close(u2, false, false)) {
+        // A tie open into the tuplet's only note left makes that note the tied pitch.
+        if (close(u2, false, false, !(tonic_missing && tie && tuplet_left_ == 1))) {
           result = true;
           break;
         }
       }
     } else if (broken_factor_ > Rational(0)) {
-      result = close(u1 + broken_factor_ * broken_len_, false, false);
+      result = close(u1 + broken_factor_ * broken_len_, false, false, true);
     } else {
-      result = close(u1, needs_note, tie);
+      result = close(u1, needs_note, tie, !tonic_missing);
     }
     if (result) break;
   }
@@ -765,7 +792,8 @@ void GrammarState::Allowed(std::vector<uint8_t>* allowed) const {
   if (done()) return;
   for (size_t g = 0; g < r.groups_.size(); ++g) {
     const auto& group = r.groups_[g];
-    if (static_cast<int>(g) == r.pitch_group_ && tie_pitch_ >= 0 && chord_notes_ < 0) {
+    if ((static_cast<int>(g) == r.pitch_group_ || static_cast<int>(g) == r.tonic_group_) && tie_pitch_ >= 0 &&
+        chord_notes_ < 0) {
       if (IsAllowed(tie_pitch_)) (*allowed)[tie_pitch_] = 1;
       continue;
     }

@@ -13,7 +13,8 @@
 //    each side);
 //  - repeats are balanced, endings come as [1 ... :| [2 ..., and </s> only
 //    follows a closing bar line (|] :| ||) once the tune is long enough;
-//  - with a Structure, the parts, their repeats and their bar counts;
+//  - with a Structure, the parts, their repeats and their bar counts, and
+//    the tune's last note on the tonic (a tune ends at home);
 //  - the tune ends: past GrammarOptions::soft_max_tokens the next full bar
 //    closes it.
 //
@@ -75,6 +76,7 @@ class GrammarRules {
   // Per token: its class (nullopt-class tokens are never allowed) and meaning.
   struct Info {
     bool valid = false;  // a token of the grammar the mask can use
+    bool tonic = false;  // a pitch on the tonic (C or =C in any octave: the body is in root C)
     tokens::Token token;
     int group = -1;      // tokens of one group have the same effect on the state
   };
@@ -108,6 +110,7 @@ class GrammarRules {
   std::vector<Info> info_;
   std::vector<Group> groups_;
   int pitch_group_ = -1;
+  int tonic_group_ = -1;  // the tonic's pitches: the last note of a tune must be one
   TimeFill fill_;
   int32_t bar_ids_[7] = {-1, -1, -1, -1, -1, -1, -1};  // by abc::BarKind
   int32_t ending1_ = -1, ending2_ = -1;
@@ -162,6 +165,9 @@ class GrammarState {
   bool Viable() const;     // the tune can still be finished from here
   bool RhythmFits(const tokens::Token& rhythm) const;  // with the meter chosen
   bool CanFinishBar() const;
+  // With a structure: the bar being written closes the tune, so its last
+  // note must be the tonic.
+  bool FinalBar() const;
 
   const GrammarRules* rules_;
   Phase phase_ = Phase::kMeter;
@@ -191,6 +197,7 @@ class GrammarState {
   abc::Rational last_sound_;   // its sounding length
   bool last_is_note_ = false;  // a pitch or a chord, not a rest
   bool last_single_ = false;   // one pitch (ties only join single pitches)
+  bool last_tonic_ = false;    // a single pitch on the tonic
   int32_t last_pitch_ = -1;
   bool last_in_tuplet_ = false;
   bool last_broken_second_ = false;

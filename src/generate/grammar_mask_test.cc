@@ -201,8 +201,14 @@ TEST_F(MaskTable, Structure) {
          {"M:2/4 K:maj R:other |: A 4", {"|"}, {":|", "||", "::"}},
          {"M:2/4 K:maj R:other |: A 4 | B 4", {"::", ":|"}, {"|", "||", "|]"}},
          {"M:2/4 K:maj R:other |: A 4 | B 4 :|", {"|:"}, {"A", "</s>"}},
-         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 4", {":|"}, {"::", "|", "|]"}},
-         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 4 :|", {"</s>"}, {"A", "|:"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 4", {":|"}, {"::", "|", "|]"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 4 :|", {"</s>"}, {"A", "|:"}},
+         // The last bar ends on the tonic: after a D, no closing bar line, and
+         // the bar may not be filled by a length that leaves no room for a C.
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 3 c", {":|"}, {"2"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 2 =c 2", {":|"}, {}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 2 D", {"c", "C", "=c", "/2"}, {"2", ":|"}},  // D /2 c /2 still fits
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 2 D -", {"D"}, {"c"}},
          // A first ending of one bar closes the part with :| [2.
          {"M:2/4 K:maj R:other |: A 4 |", {"[1", "B"}, {"[2"}},
          {"M:2/4 K:maj R:other |: A 4 | [1 B 4", {":|"}, {"|", "::"}},
@@ -214,7 +220,8 @@ TEST_F(MaskTable, Structure) {
   Run({
          {"M:2/4 K:maj R:other", {"A"}, {"|:"}},  // part A is played once
          {"M:2/4 K:maj R:other A 4 | B 4", {"||"}, {"|", ":|", "|]", "|:"}},
-         {"M:2/4 K:maj R:other A 4 | B 4 || C 4 | D 4", {"|]", "||"}, {"|", ":|"}},
+         {"M:2/4 K:maj R:other A 4 | B 4 || C 4 | c 4", {"|]", "||"}, {"|", ":|"}},
+         {"M:2/4 K:maj R:other A 4 | B 4 || C 4 | D", {"3", "c"}, {"4", "|]", "||"}},  // D 4 would end off the tonic
      },
      ab);
 }

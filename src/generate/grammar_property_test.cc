@@ -169,7 +169,7 @@ std::vector<Setting> Settings() {
 
 TEST(GrammarProperty, EveryWalkGivesAValidTune) {
   const tokens::Vocabulary vocab = testing::TestVocabulary();
-  int tunes = 0, pickups = 0, endings = 0, tuplets = 0, broken = 0, ties = 0, chords = 0;
+  int tunes = 0, pickups = 0, endings = 0, tuplets = 0, broken = 0, ties = 0, chords = 0, tonic_endings = 0;
   for (const Setting& setting : Settings()) {
     auto rules = GrammarRules::Make(vocab, setting.options);
     ASSERT_TRUE(rules.ok()) << rules.status().message();
@@ -191,6 +191,22 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
                                    << "\n" << *abc_text << "\n" << Joined(walk.tokens);
       Status structure = CheckStructure(walk.tokens, setting.options.structure);
       ASSERT_TRUE(structure.ok()) << setting.name << ": " << structure.message() << "\n" << Joined(walk.tokens);
+      if (!setting.options.structure.free()) {
+        // A structured tune ends on the tonic: its last event is a C (any octave).
+        std::string last_event;
+        bool in_chord = false;
+        for (const std::string& t : walk.tokens) {
+          auto token = tokens::ParseToken(t);
+          if (!token) continue;
+          if (token->cls == TokenClass::kChordStart) in_chord = true, last_event = "[chord]";
+          if (token->cls == TokenClass::kChordEnd) in_chord = false;
+          if (token->cls == TokenClass::kRest) last_event = t;
+          if (token->cls == TokenClass::kPitch && !in_chord) last_event = t;
+        }
+        const std::string letter = last_event.substr(last_event.starts_with("=") ? 1 : 0, 1);
+        ASSERT_TRUE(letter == "C" || letter == "c") << setting.name << ": ends on " << last_event << "\n" << Joined(walk.tokens);
+        ++tonic_endings;
+      }
       const std::string joined = Joined(walk.tokens);
       pickups += !bars.bars.empty() && bars.bars[0].length < bars.bars[0].expected;
       endings += joined.find("[2 ") != std::string::npos;
@@ -207,6 +223,7 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
   EXPECT_GT(broken, 50);
   EXPECT_GT(ties, 50);
   EXPECT_GT(chords, 50);
+  EXPECT_GT(tonic_endings, 500);
   std::printf("%d tunes: %d with a pickup, %d with endings, %d tuplets, %d broken rhythm, %d ties, %d chords\n", tunes,
               pickups, endings, tuplets, broken, ties, chords);
 }
