@@ -60,7 +60,9 @@ std::string HeaderMeter(std::string_view abc_text) {
 
 // The directives that carry MidiOptions into the tune, placed after its K: line.
 // abc2midi has no accompaniment pattern of its own for 3/2 (it warns "no
-// default gchord string for this meter"): three minims, bass then chords.
+// default gchord string for this meter"): bass on the first minim, chords on
+// the other two. (Lengths in the pattern, "f4c4c4", make abc2midi fail with
+// "Sustained notes beyond end of track" on a tune whose last bar is short.)
 std::vector<std::string> MidiDirectives(const MidiOptions& options, std::string_view meter) {
   std::vector<std::string> lines = {"%%MIDI program " + std::to_string(options.program)};
   if (options.chords) {
@@ -69,7 +71,7 @@ std::vector<std::string> MidiDirectives(const MidiOptions& options, std::string_
     lines.push_back("%%MIDI bassprog " + std::to_string(options.bass_program));
     lines.push_back("%%MIDI chordvol " + std::to_string(options.chord_velocity));
     lines.push_back("%%MIDI bassvol " + std::to_string(options.bass_velocity));
-    if (meter == "3/2") lines.push_back("%%MIDI gchord f4c4c4");
+    if (meter == "3/2") lines.push_back("%%MIDI gchord fzczcz");
   } else {
     lines.push_back("%%MIDI gchordoff");
   }
