@@ -60,18 +60,18 @@ std::string HeaderMeter(std::string_view abc_text) {
 
 // The directives that carry MidiOptions into the tune, placed after its K: line.
 // abc2midi has no accompaniment pattern of its own for 3/2 (it warns "no
-// default gchord string for this meter"): bass on the first minim, chords on
-// the other two. (Lengths in the pattern, "f4c4c4", make abc2midi fail with
-// "Sustained notes beyond end of track" on a tune whose last bar is short.)
+// default gchord string for this meter" and plays none), and the patterns we
+// tried ("f4c4c4", "fzczcz") make it fail with "Sustained notes beyond end of
+// track" on some tunes (a chord symbol on a very short last note): 3/2 tunes
+// play without accompaniment, said plainly rather than warned about.
 std::vector<std::string> MidiDirectives(const MidiOptions& options, std::string_view meter) {
   std::vector<std::string> lines = {"%%MIDI program " + std::to_string(options.program)};
-  if (options.chords) {
+  if (options.chords && meter != "3/2") {
     lines.push_back("%%MIDI gchordon");
     lines.push_back("%%MIDI chordprog " + std::to_string(options.chord_program));
     lines.push_back("%%MIDI bassprog " + std::to_string(options.bass_program));
     lines.push_back("%%MIDI chordvol " + std::to_string(options.chord_velocity));
     lines.push_back("%%MIDI bassvol " + std::to_string(options.bass_velocity));
-    if (meter == "3/2") lines.push_back("%%MIDI gchord fzczcz");
   } else {
     lines.push_back("%%MIDI gchordoff");
   }
