@@ -15,6 +15,9 @@ namespace {
 constexpr uint32_t Bit(BarKind k) { return 1u << static_cast<int>(k); }
 
 constexpr int kMaxTupletNotes = 9;
+// The tune's last note (the tonic) sounds at least an eighth: no 1/64 tonic
+// squeezed in after the melody has stopped elsewhere.
+const abc::Rational kMinFinalNote(1);
 constexpr int64_t kMaxBarEighths = 48;
 
 const char* BarText(BarKind k) {
@@ -254,6 +257,12 @@ bool GrammarState::EndAllowed() const {
   if (last_bar_ != BarKind::kRepeatEnd && last_bar_ != BarKind::kDouble) return false;
   if (repeat_open_ || ending_ == 1 || need_ending2_ || tie_pitch_ >= 0) return false;
   return bars_ >= rules_->options_.min_bars;
+}
+
+bool GrammarState::NextBarFinal() const {
+  const Structure& s = rules_->options_.structure;
+  return !s.free() && part_ + 1 == static_cast<int>(s.parts.size()) && part_bar_ + 2 == s.bars_per_part &&
+         ending_ != 1;
 }
 
 bool GrammarState::FinalBar() const {
@@ -539,6 +548,11 @@ bool GrammarState::Apply(int32_t id) {
       break;
     case TokenClass::kTie:
       if ((last_ != Last::kNote && last_ != Last::kDuration) || !last_single_) return false;
+      // A tie across the bar line into the tune's last bar only from the tonic:
+      // a short complement bar could hold nothing but the tied note.
+      if (NextBarFinal() && !last_tonic_ && (used_ == bar_len_ || (shifted_ && used_ == bar_len_ - pickup_))) {
+        return false;
+      }
       tie_pitch_ = last_pitch_;
       last_ = Last::kTie;
       ok = true;
@@ -608,7 +622,7 @@ bool GrammarState::Apply(int32_t id) {
         if (!(ClosingKinds(used_) & Bit(kind))) return false;
         if (tie_pitch_ >= 0 && kind != BarKind::kSingle) return false;
         // The tune ends here: on the tonic. (In the last bar only a pickup closes with '|'.)
-        if (FinalBar() && !last_tonic_ && kind != BarKind::kSingle) return false;
+        if (FinalBar() && kind != BarKind::kSingle && !(last_tonic_ && last_sound_ >= kMinFinalNote)) return false;
         CloseBar(kind);
       }
       last_ = Last::kBar;
@@ -717,13 +731,22 @@ bool GrammarState::CanFinishBar() const {
               (first_open ? 256u : 0u);
   // The bar closes the tune and its last note so far is not the tonic: one more note must come.
   const bool final_bar = FinalBar();
-  const bool tonic_missing = final_bar && !last_tonic_;
-  key.flags |= (final_bar ? 512u : 0u) | (tonic_missing ? 1024u : 0u);
+  key.flags |= (final_bar ? 512u : 0u) | (last_tonic_ ? 1024u : 0u) |
+               (last_sound_ >= kMinFinalNote ? 2048u : 0u);
   auto found = r.finish_memo_.find(key);
   if (found != r.finish_memo_.end()) return found->second;
 
+  // Can y be filled with plain notes, the last at least kMinFinalNote long?
+  auto ends_long = [&](Rational y) {
+    for (Rational a : fill.atoms()) {
+      if (a > y) break;
+      if (a >= kMinFinalNote && fill.Fillable(y - a)) return true;
+    }
+    return false;
+  };
   // From u, with nothing open but possibly a note required (must_add) or a
-  // tie; `tonic` false when the last note is not the tonic the final bar must end on.
+  // tie; `tonic` false when, in the final bar, the last note is not a tonic
+  // long enough to end the tune on.
   auto close = [&](Rational u, bool must_add, bool tie_open, bool tonic) {
     for (const Target* t : std::initializer_list<const Target*>{&full, &comp}) {
       if (!t->any) continue;
@@ -733,15 +756,20 @@ bool GrammarState::CanFinishBar() const {
         if (must_add || (tie_open && !t->single) || !tonic) continue;
         return true;
       }
-      if (tie_open && !tonic) {
-        // The tied note repeats a pitch that is not the tonic: a note after it.
+      if (!final_bar) {
+        if (fill.Fillable(x)) return true;
+        continue;
+      }
+      // The last bar: the notes still to come end with a tonic of at least kMinFinalNote.
+      if (tie_open) {
+        // The tied note (the last pitch again) first.
         for (Rational a : fill.atoms()) {
-          if (a >= x) break;
-          if (fill.Fillable(x - a)) return true;
+          if (a > x) break;
+          if (a == x ? last_tonic_ && a >= kMinFinalNote : ends_long(x - a)) return true;
         }
         continue;
       }
-      if (fill.Fillable(x)) return true;
+      if (ends_long(x)) return true;
     }
     if (pick.any && u < bar_len_) {
       if (u > Rational(0) && u.den() == 1 && !must_add && (!tie_open || pick.single)) return true;
@@ -770,15 +798,16 @@ bool GrammarState::CanFinishBar() const {
         const Rational u2 = u1 + tuplet_factor_ * Rational(tuplet_left_) * a;
         if (u2 > bar_len_) break;
         // A tie open into the tuplet's only note left makes that note the tied pitch.
-        if (close(u2, false, false, !(tonic_missing && tie && tuplet_left_ == 1))) {
+        if (close(u2, false, false, !final_bar)) {  // a tuplet's note does not end a tune
           result = true;
           break;
         }
       }
     } else if (broken_factor_ > Rational(0)) {
-      result = close(u1 + broken_factor_ * broken_len_, false, false, true);
+      result = close(u1 + broken_factor_ * broken_len_, false, false, !final_bar);  // nor a broken pair's
     } else {
-      result = close(u1, needs_note, tie, !tonic_missing);
+      const Rational sound = dur_factor == Rational(0) ? last_sound_ : d * dur_factor;
+      result = close(u1, needs_note, tie, !final_bar || (last_tonic_ && sound >= kMinFinalNote));
     }
     if (result) break;
   }

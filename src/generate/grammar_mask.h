@@ -14,7 +14,7 @@
 //  - repeats are balanced, endings come as [1 ... :| [2 ..., and </s> only
 //    follows a closing bar line (|] :| ||) once the tune is long enough;
 //  - with a Structure, the parts, their repeats and their bar counts, and
-//    the tune's last note on the tonic (a tune ends at home);
+//    the tune's last note on the tonic, at least an eighth long;
 //  - the tune ends: past GrammarOptions::soft_max_tokens the next full bar
 //    closes it.
 //
@@ -168,6 +168,7 @@ class GrammarState {
   // With a structure: the bar being written closes the tune, so its last
   // note must be the tonic.
   bool FinalBar() const;
+  bool NextBarFinal() const;  // the bar after this one (closed by '|') is the last
 
   const GrammarRules* rules_;
   Phase phase_ = Phase::kMeter;

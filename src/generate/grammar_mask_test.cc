@@ -206,9 +206,14 @@ TEST_F(MaskTable, Structure) {
          // The last bar ends on the tonic: after a D, no closing bar line, and
          // the bar may not be filled by a length that leaves no room for a C.
          {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 3 c", {":|"}, {"2"}},
+         // ... at least an eighth long: no 1/2-eighth tonic squeezed in at the end.
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 3 c", {}, {"/2", "/4"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 3/2 B 3/2 c", {":|"}, {}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 2 c", {"2"}, {"3/2"}},  // 1/2 left: too short a tonic
          {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 2 =c 2", {":|"}, {}},
          {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 2 D", {"c", "C", "=c", "/2"}, {"2", ":|"}},  // D /2 c /2 still fits
-         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 2 D -", {"D"}, {"c"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c D -", {"D"}, {"c"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | c 2 D", {"c"}, {"-"}},  // a tied D would leave no room for c
          // A first ending of one bar closes the part with :| [2.
          {"M:2/4 K:maj R:other |: A 4 |", {"[1", "B"}, {"[2"}},
          {"M:2/4 K:maj R:other |: A 4 | [1 B 4", {":|"}, {"|", "::"}},

@@ -194,6 +194,7 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
       if (!setting.options.structure.free()) {
         // A structured tune ends on the tonic: its last event is a C (any octave).
         std::string last_event;
+        abc::Rational last_length(1);  // written, in eighths
         bool in_chord = false;
         for (const std::string& t : walk.tokens) {
           auto token = tokens::ParseToken(t);
@@ -201,8 +202,11 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
           if (token->cls == TokenClass::kChordStart) in_chord = true, last_event = "[chord]";
           if (token->cls == TokenClass::kChordEnd) in_chord = false;
           if (token->cls == TokenClass::kRest) last_event = t;
-          if (token->cls == TokenClass::kPitch && !in_chord) last_event = t;
+          if (token->cls == TokenClass::kPitch && !in_chord) last_event = t, last_length = abc::Rational(1);
+          if (token->cls == TokenClass::kDuration && !in_chord) last_length = token->duration;
         }
+        ASSERT_GE(last_length, abc::Rational(1)) << setting.name << ": a last note shorter than an eighth\n"
+                                                 << Joined(walk.tokens);
         const std::string letter = last_event.substr(last_event.starts_with("=") ? 1 : 0, 1);
         ASSERT_TRUE(letter == "C" || letter == "c") << setting.name << ": ends on " << last_event << "\n" << Joined(walk.tokens);
         ++tonic_endings;
