@@ -77,10 +77,15 @@ double ModelAndDrawTokensPerSecond(model::LanguageModel& model, int64_t B, int s
   std::vector<int64_t> ids(B, tokens::kBosId);
   model::State state = model.InitialState(B);
   const int64_t V = model.config().vocab_size;
+  // A model that reads musical positions is fed the start-of-bar position (the cost is the lookup).
+  torch::Tensor positions;
+  if (model.config().has_positions()) {
+    positions = torch::zeros({B, static_cast<int64_t>(model.config().positions.size())}, torch::kInt64);
+  }
   auto run = [&](int n, uint64_t seed) {
     generate::Rng rng(seed);
     for (int s = 0; s < n; ++s) {
-      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state).contiguous();
+      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state, positions).contiguous();
       const float* data = logits.data_ptr<float>();
       for (int64_t b = 0; b < B; ++b) ids[b] = generate::Draw(std::span<const float>(data + b * V, V), rng);
     }

@@ -34,6 +34,7 @@
 #include "render/external_tool.h"
 #include "render/render.h"
 #include "render/synthesizer.h"
+#include "tokens/position.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
 #include "train/evaluate.h"
@@ -269,7 +270,11 @@ int RunEval(const EvalCommandOptions& o) {
       note(std::to_string(unknown) + " test tokens are not in the model's vocabulary and were scored as <unk>");
     }
     try {
-      const train::EvalResult e = train::Evaluate(*loaded->model, test.tunes, 32);
+      const bool positions = loaded->model->config().has_positions();
+      const auto features = positions ? tokens::TuneContexts(loaded->vocabulary, test.tunes,
+                                                             static_cast<int>(loaded->model->config().positions.size()))
+                                      : std::vector<std::vector<int32_t>>();
+      const train::EvalResult e = train::Evaluate(*loaded->model, test.tunes, 32, positions ? &features : nullptr);
       r["likelihood"] = {{"split", "test"},          {"tunes", e.tunes},
                          {"tokens", e.tokens},       {"loss", e.loss},
                          {"bits_per_token", e.bits_per_token}, {"bits_per_tune", e.bits_per_tune}};

@@ -17,9 +17,11 @@
 
 #include "cli/commands.h"
 #include "corpus/corpus.h"
+#include "generate/key_choice.h"
 #include "generate/novelty_guard.h"
 #include "model/checkpoint.h"
 #include "model/load_model.h"
+#include "tokens/position.h"
 #include "train/evaluate.h"
 #include "train/trainer.h"
 
@@ -124,6 +126,7 @@ int RunTrain(TrainCommandOptions o) {
   // The novelty guard's index of the training tunes travels in the model, so
   // generate works without the corpus (docs/novelty.md).
   data.extras[generate::kNoveltyExtraKey] = generate::NoveltyBlobFor(*corpus);
+  data.extras[generate::kKeyTableExtraKey] = generate::KeyTable::FromCorpus(*corpus, corpus::Split::kTrain).Serialize();
 
   train::RunOptions run;
   run.out = o.out;
@@ -158,7 +161,11 @@ int RunTrain(TrainCommandOptions o) {
       std::cerr << me << ": " << best.status().message() << "\n";
       return kExitUsage;
     }
-    const auto t = train::Evaluate(*best->model, test, config.train.eval_batch_size);
+    const bool positions = best->model->config().has_positions();
+    const auto test_features = positions ? tokens::TuneContexts(best->vocabulary, test, static_cast<int>(best->model->config().positions.size()))
+                                         : std::vector<std::vector<int32_t>>();
+    const auto t = train::Evaluate(*best->model, test, config.train.eval_batch_size,
+                                   positions ? &test_features : nullptr);
     std::cerr << me << ": test split (" << t.tunes << " tunes): " << t.bits_per_token << " bits/token, "
               << t.bits_per_tune << " bits/tune\n";
     result["test"] = EvalJson(t);

@@ -35,6 +35,9 @@ struct Batch {
   int64_t tokens = 0;            // targets that count
   bool continues = false;        // kStream: row b continues row b of the previous batch (carry the state)
   std::vector<int32_t> tune_of_row;  // kTunes: index (into the tunes given) of the tune in each row
+  std::vector<int32_t> features;     // beside each input: C feature columns (tokens/position.h), element
+                                     // (t, b, c) at [(t * B + b) * C + c]; empty when none were given; 0 under padding
+  int64_t C = 0;                     // feature columns
 };
 
 // Where a batcher stands: the next batch it will give is batch `batch` of epoch `epoch`.
@@ -46,7 +49,11 @@ struct BatcherPosition {
 class Batcher {
  public:
   // Keeps a reference to `tunes` (each <s> ... </s>, at least 2 tokens), which must outlive it.
-  Batcher(const std::vector<std::vector<int32_t>>& tunes, BatcherOptions options);
+  // `features`, if given, has C ints per token of every tune (tune i's
+  // token t's column c at [t * C + c], the same C for all), must outlive it
+  // too, and is batched beside the inputs.
+  Batcher(const std::vector<std::vector<int32_t>>& tunes, BatcherOptions options,
+          const std::vector<std::vector<int32_t>>* features = nullptr);
 
   int64_t BatchesPerEpoch() const { return static_cast<int64_t>(plan_.size()); }
   // Tokens that count (targets) in one epoch.
@@ -63,17 +70,21 @@ class Batcher {
   void PlanEpoch(int64_t epoch);
 
   const std::vector<std::vector<int32_t>>& tunes_;
+  const std::vector<std::vector<int32_t>>* features_;
+  int64_t columns_ = 0;
   BatcherOptions options_;
   BatcherPosition position_;
   int64_t planned_epoch_ = -1;
   int64_t tokens_per_epoch_ = 0;
   std::vector<std::vector<int32_t>> plan_;  // kTunes: tune indices of each batch
   std::vector<int32_t> stream_;             // kStream: this epoch's stream
+  std::vector<int32_t> feature_stream_;     // kStream: the features beside it
   int64_t lane_length_ = 0;                 // kStream: tokens per lane
 };
 
 // Whole tunes in batches of at most `batch_size`, sorted by length (no
-// shuffling): what evaluation uses, tune_of_row filled.
-std::vector<Batch> TuneBatches(const std::vector<std::vector<int32_t>>& tunes, int batch_size);
+// shuffling): what evaluation uses, tune_of_row filled (and features, when given).
+std::vector<Batch> TuneBatches(const std::vector<std::vector<int32_t>>& tunes, int batch_size,
+                               const std::vector<std::vector<int32_t>>* features = nullptr);
 
 }  // namespace tunesmith::corpus

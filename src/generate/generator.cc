@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "tokens/position.h"
+
 namespace tunesmith::generate {
 namespace {
 
@@ -10,14 +12,21 @@ namespace {
 // the guard blocks the bar it is writing.
 struct Slot {
   Slot(int index, uint64_t seed, const GrammarRules* rules, const NoveltyGuard* guard)
-      : rng(seed), mask(rules), tracker(guard ? guard->Start() : NoveltyGuard::Tracker(nullptr)) {
+      : rng(seed), mask(rules), tracker(guard ? guard->Start() : NoveltyGuard::Tracker(nullptr)),
+        where(PartBars(rules->options().structure)) {
     out.index = index;
     out.seed = seed;
+  }
+
+  // The bars of each part as the structure asks (unknown in free form).
+  static std::vector<int> PartBars(const Structure& s) {
+    return std::vector<int>(s.parts.size(), s.bars_per_part);
   }
 
   Rng rng;
   GrammarState mask;
   NoveltyGuard::Tracker tracker;
+  tokens::PositionTracker where;  // the musical position after the last token (models that read it)
   size_t prime_pos = 0;  // next prime token to force
   int32_t input = tokens::kBosId;  // the token the model reads at the next step
   bool guard_on = true;
@@ -27,6 +36,7 @@ struct Slot {
   struct Snapshot {
     GrammarState mask;
     NoveltyGuard::Tracker tracker;
+    tokens::PositionTracker where;
     size_t tokens = 0;
     int32_t input = 0;
     std::vector<torch::Tensor> state;  // the model state rows before reading `input`
@@ -34,6 +44,19 @@ struct Slot {
   std::optional<Snapshot> snapshot;
   int retries = 0;  // draws of the current bar so far
 };
+
+// The header is drawn: the tune's key, from the plan (or the table, by its
+// rhythm and mode).
+void ChooseKey(const KeyPlan& plan, Slot& s) {
+  const std::vector<std::string>& t = s.out.tokens;  // <s> M: K: R:
+  if (plan.tonic) {
+    s.out.tonic = *plan.tonic;
+  } else if (plan.table && t.size() >= 4) {
+    s.out.tonic = plan.table->Draw(t[3], t[2], s.rng);
+  } else {
+    s.out.tonic = tokens::NoteName{};
+  }
+}
 
 }  // namespace
 
@@ -89,22 +112,33 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
     const int index = first + i;
     slots.emplace_back(index, options.seed + static_cast<uint64_t>(index), &rules, guard_);
     slots.back().tracker.Push("<s>");
+    slots.back().where.Push("<s>", tokens::kBosId);
     slots.back().out.tokens.push_back("<s>");
   }
+  const int64_t P = static_cast<int64_t>(model_->config().positions.size());
   std::vector<int> active(count);  // row r of the batch is slots[active[r]]
   for (int i = 0; i < count; ++i) active[i] = i;
   model::State state = model_->InitialState(count);
   const model::State zero = model_->InitialState(1);
 
   std::vector<uint8_t> allowed;
-  std::vector<int64_t> inputs;
+  std::vector<int64_t> inputs, where;
   std::vector<int> rollback;  // rows whose bar is to be drawn again
   while (!active.empty()) {
     const int64_t B = static_cast<int64_t>(active.size());
     inputs.resize(B);
     for (int64_t r = 0; r < B; ++r) inputs[r] = slots[active[r]].input;
     torch::Tensor ids = torch::from_blob(inputs.data(), {B}, torch::kInt64).to(device);
-    torch::Tensor logits = model_->Step(ids, &state).to(torch::kCPU, torch::kFloat).contiguous();
+    torch::Tensor positions;
+    if (P > 0) {
+      where.resize(B * P);
+      for (int64_t r = 0; r < B; ++r) {
+        const tokens::Position p = slots[active[r]].where.current();
+        for (int64_t f = 0; f < P; ++f) where[r * P + f] = p[f];
+      }
+      positions = torch::from_blob(where.data(), {B, P}, torch::kInt64).to(device);
+    }
+    torch::Tensor logits = model_->Step(ids, &state, positions).to(torch::kCPU, torch::kFloat).contiguous();
     const float* data = logits.data_ptr<float>();
     const int64_t V = logits.size(1);
 
@@ -131,10 +165,17 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         id = chain.Sample(std::span<const float>(data + r * V, V), allowed, s.rng);
         if (id < 0) return Status::Error("the sampler drew nothing: " + s.mask.Describe());
       }
+      const bool was_in_body = s.mask.in_body();
       if (Status st = s.mask.Accept(id); !st.ok()) return st;
       const std::string& token = vocab.Token(id);
       s.tracker.Push(token);
+      if (rules.info(id).valid) {
+        s.where.Push(rules.info(id).token, id);
+      } else {
+        s.where.Push(token, id);
+      }
       s.out.tokens.push_back(token);
+      if (!was_in_body && s.mask.in_body()) ChooseKey(options.keys, s);
       s.input = id;
       if (priming && s.prime_pos == options.prime.size()) s.mask.CloseDuration();
       if (id == eos) {
@@ -148,7 +189,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       // A new bar (or the end of the prime) is a point to roll back to.
       const bool prime_done = s.prime_pos == options.prime.size();
       if (prime_done && s.mask.in_body() && (s.mask.at_bar_start() || (priming && !s.snapshot))) {
-        Slot::Snapshot snap{s.mask, s.tracker, s.out.tokens.size(), s.input, {}};
+        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.tokens.size(), s.input, {}};
         for (const torch::Tensor& t : state.tensors) snap.state.push_back(t[r].clone());
         s.snapshot = std::move(snap);
         s.retries = 0;
@@ -179,6 +220,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         fresh.out.restarts = s.out.restarts;
         fresh.out.guard_gave_up = s.out.guard_gave_up;
         fresh.tracker.Push("<s>");
+        fresh.where.Push("<s>", tokens::kBosId);
         fresh.out.tokens.push_back("<s>");
         s = std::move(fresh);
         for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(zero.tensors[j][0]);
@@ -188,6 +230,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       const Slot::Snapshot& snap = *s.snapshot;
       s.mask = snap.mask;
       s.tracker = snap.tracker;
+      s.where = snap.where;
       s.out.tokens.resize(snap.tokens);
       s.input = snap.input;
       for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(snap.state[j]);

@@ -43,13 +43,15 @@ class Copycat : public model::LanguageModel {
   Copycat(const tokens::Vocabulary& vocab, const std::vector<std::string>& tune, float strength)
       : LanguageModel(Config(vocab)), tune_(vocab.Ids(tune)), strength_(strength) {}
 
-  torch::Tensor forward(const torch::Tensor&, model::State*) override { throw std::logic_error("not used"); }
+  torch::Tensor forward(const torch::Tensor&, model::State*, const torch::Tensor& = {}) override {
+    throw std::logic_error("not used");
+  }
   model::State InitialState(int64_t batch) const override {
     model::State s;
     s.tensors.push_back(torch::zeros({batch, 1}, torch::kInt64));
     return s;
   }
-  torch::Tensor Step(const torch::Tensor& ids, model::State* state) override {
+  torch::Tensor Step(const torch::Tensor& ids, model::State* state, const torch::Tensor& = {}) override {
     const int64_t B = ids.size(0);
     if (state->empty()) *state = InitialState(B);
     auto logits = torch::zeros({B, config_.vocab_size});

@@ -32,14 +32,19 @@ class LanguageModel : public torch::nn::Module {
 
   // ids [T,B] (int64) -> logits [T,B,V]. `state` may be null or empty (a tune's
   // start); if not null, it is replaced by the state after the last step.
-  virtual torch::Tensor forward(const torch::Tensor& ids, State* state) = 0;
+  // `positions` [T,B,P] (int64): the musical position after each input token
+  // (tokens/position.h), required when config().has_positions(), else ignored.
+  virtual torch::Tensor forward(const torch::Tensor& ids, State* state,
+                                const torch::Tensor& positions = torch::Tensor()) = 0;
 
   // The state at the start of a tune for `batch` tunes, on the model's device.
   virtual State InitialState(int64_t batch) const = 0;
 
   // One step of sampling, without autograd: ids [B] -> logits [B,V]; updates
   // `state` in place. B == 1 takes a matrix-vector path (fast on CPU).
-  virtual torch::Tensor Step(const torch::Tensor& ids, State* state) = 0;
+  // `positions` [B,P] as in forward().
+  virtual torch::Tensor Step(const torch::Tensor& ids, State* state,
+                             const torch::Tensor& positions = torch::Tensor()) = 0;
 
   // The device of the weights.
   torch::Device device() const;

@@ -21,9 +21,11 @@ double ModelConfig::TrainFlopsPerToken() const {
 }
 
 nlohmann::json ModelConfigToJson(const ModelConfig& c) {
-  return {{"type", ModelTypeName(c.type)}, {"vocab_size", c.vocab_size}, {"embedding", c.embedding},
-          {"hidden", c.hidden},            {"layers", c.layers},         {"dropout", c.dropout},
-          {"heads", c.heads},              {"context", c.context}};
+  nlohmann::json j = {{"type", ModelTypeName(c.type)}, {"vocab_size", c.vocab_size}, {"embedding", c.embedding},
+                      {"hidden", c.hidden},            {"layers", c.layers},         {"dropout", c.dropout},
+                      {"heads", c.heads},              {"context", c.context}};
+  if (c.has_positions()) j["positions"] = c.positions;  // older models have none
+  return j;
 }
 
 Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
@@ -54,9 +56,15 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
         c.heads = value.get<int64_t>();
       } else if (key == "context") {
         c.context = value.get<int64_t>();
+      } else if (key == "positions") {
+        c.positions = value.get<std::vector<int64_t>>();
+        for (int64_t n : c.positions) {
+          // 0: a look-back column whose size (the vocabulary's + 1) is set when the vocabulary is known.
+          if (n < 0 || n > 65536) return Status::Error("model config: every positions size must be in 0..65536");
+        }
       } else {
         return Status::Error("model config: unknown key '" + key +
-                             "' (known: type, vocab_size, embedding, hidden, layers, dropout, heads, context)");
+                             "' (known: type, vocab_size, embedding, hidden, layers, dropout, heads, context, positions)");
       }
     }
   } catch (const nlohmann::json::exception& e) {

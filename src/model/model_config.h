@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -24,6 +25,13 @@ struct ModelConfig {
   double dropout = 0.2;               // dropout on every layer's output, training only
   int64_t heads = 4;                  // transformer only: attention heads
   int64_t context = 1024;             // transformer only: longest sequence (learned positions)
+  // Context columns read beside each token (tokens/position.h: beat, bar in
+  // part, bars left, part, and the look-backs): the number of values of
+  // each, one embedding table each, added to the token's embedding. Empty:
+  // none. A 0 in a preset is a look-back column, sized from the vocabulary.
+  std::vector<int64_t> positions;
+
+  bool has_positions() const { return !positions.empty(); }
 
   // 6 x weights touched per token: the FLOPs of one training token (forward + backward).
   double TrainFlopsPerToken() const;

@@ -27,13 +27,17 @@ class TransformerLm : public LanguageModel {
 
   // In training mode the incoming state is ignored (each batch stands alone);
   // otherwise the ids in `state` are the context the new ids follow.
-  torch::Tensor forward(const torch::Tensor& ids, State* state) override;
+  // State: the ids so far [B,t], and with musical positions also those [B,t,P].
+  torch::Tensor forward(const torch::Tensor& ids, State* state,
+                        const torch::Tensor& positions = torch::Tensor()) override;
   State InitialState(int64_t batch) const override;
   // Recomputes the (at most config.context long) prefix: simple, O(t) per step.
-  torch::Tensor Step(const torch::Tensor& ids, State* state) override;
+  torch::Tensor Step(const torch::Tensor& ids, State* state,
+                     const torch::Tensor& positions = torch::Tensor()) override;
 
  private:
   torch::nn::Embedding tokens_{nullptr}, positions_{nullptr};
+  std::vector<torch::nn::Embedding> features_;  // musical positions (config.positions)
   std::vector<TransformerBlock> blocks_;
   torch::nn::LayerNorm ln_f_{nullptr};
   torch::nn::Linear head_{nullptr};

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "corpus/batcher.h"
 #include "model/language_model.h"
 
 namespace tunesmith::train {
@@ -19,6 +20,13 @@ struct EvalResult {
 
 // Scores every tune (each <s> ... </s>) from the start state, in eval mode
 // (restores the model's training mode after). Batches of `batch_size` tunes.
-EvalResult Evaluate(model::LanguageModel& model, const std::vector<std::vector<int32_t>>& tunes, int batch_size);
+// A model that reads context features (config().positions) needs `features`
+// (tokens::TuneContexts with as many columns); it is an error
+// (std::invalid_argument) to leave them out then.
+EvalResult Evaluate(model::LanguageModel& model, const std::vector<std::vector<int32_t>>& tunes, int batch_size,
+                    const std::vector<std::vector<int32_t>>* features = nullptr);
+
+// A batch's feature columns as the model reads them: [T,B,C] int64 (undefined when it has none).
+torch::Tensor FeatureTensor(const corpus::Batch& batch);
 
 }  // namespace tunesmith::train

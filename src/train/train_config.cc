@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tokens/position.h"
+
 namespace tunesmith::train {
 
 namespace {
@@ -92,7 +94,23 @@ Result<TrainConfig> TrainConfigFromJson(const nlohmann::json& j) {
           return Status::Error("config: tokenizer '" + name + "' is not one of: abc-token, char");
         }
       } else if (key == "model") {
-        auto m = model::ModelConfigFromJson(v);
+        // A preset names the context columns the model reads
+        // (tokens/position.h): "positions": "bars" (beat, bar, bars left,
+        // part) or "lookback" (and the two look-backs); a checkpoint stores
+        // their sizes (0 until the vocabulary is known).
+        nlohmann::json mj = v;
+        if (mj.is_object() && mj.contains("positions") && mj["positions"].is_string()) {
+          const std::string kind = mj["positions"].get<std::string>();
+          if (kind == "none") {
+            mj.erase("positions");
+          } else if (kind == "bars" || kind == "lookback") {
+            const int columns = kind == "bars" ? tokens::kBarColumns : tokens::kContextColumns;
+            mj["positions"] = tokens::ContextSizes(columns, -1);
+          } else {
+            return Status::Error("config: model.positions '" + kind + "' is not one of: none, bars, lookback");
+          }
+        }
+        auto m = model::ModelConfigFromJson(mj);
         if (!m.ok()) return m.status();
         c.model = *m;
       } else if (key == "train") {

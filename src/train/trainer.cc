@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "model/checkpoint.h"
+#include "tokens/position.h"
 #include "model/weights.h"
 #include "train/progress.h"
 #include "train/schedule.h"
@@ -77,6 +78,14 @@ std::vector<torch::Tensor> LoadTensors(const std::string& bytes, size_t count, t
 
 constexpr char kStreamStateExtra[] = "train.stream_state";
 
+// Share of training tunes read with unknown part lengths (position "left" = unknown).
+constexpr double kUnknownPartShare = 0.15;
+
+// Null for a model without positions (no features computed).
+const std::vector<std::vector<int32_t>>* Features(const std::vector<std::vector<int32_t>>& f) {
+  return f.empty() ? nullptr : &f;
+}
+
 }  // namespace
 
 std::string LastPath(const std::string& out) { return out + ".last"; }
@@ -96,6 +105,10 @@ Result<TrainConfig> ReadResumeConfig(const std::string& out, uint64_t* seed) {
 Trainer::Trainer(TrainConfig config, TrainData data, RunOptions run)
     : config_(std::move(config)), data_(std::move(data)), run_(std::move(run)) {
   config_.model.vocab_size = data_.vocabulary.size();
+  // Look-back columns take a token: their size follows the vocabulary.
+  for (int64_t& n : config_.model.positions) {
+    if (n == 0) n = config_.model.vocab_size + 1;
+  }
 }
 
 Trainer::~Trainer() {
@@ -230,8 +243,18 @@ Status Trainer::Start() {
   bo.batch_size = o.batch_size;
   bo.seq_len = o.seq_len;
   bo.seed = run_.seed;
+  if (config_.model.has_positions()) {
+    if (config_.tokenizer != tokens::TokenizerKind::kAbcToken) {
+      return Status::Error("musical positions need the abc-token tokenizer");
+    }
+    // A share of the training tunes is read without its part lengths, as in
+    // free-form generation (docs/training.md).
+    const int columns = static_cast<int>(config_.model.positions.size());
+    train_features_ = tokens::TuneContexts(data_.vocabulary, data_.train, columns, kUnknownPartShare, run_.seed);
+    valid_features_ = tokens::TuneContexts(data_.vocabulary, data_.valid, columns);
+  }
   try {
-    batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo);
+    batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo, Features(train_features_));
   } catch (const std::invalid_argument& e) {
     return Status::Error(std::string("training data: ") + e.what());
   }
@@ -262,9 +285,11 @@ double Trainer::Step(const corpus::Batch& b) {
     if (!b.continues) carried_ = model::State();
     state = &carried_;
   }
-  auto logits = model_->forward(inputs, state);
+  torch::Tensor positions = FeatureTensor(b);
+  if (positions.defined()) positions = positions.to(run_.device);
+  auto logits = model_->forward(inputs, state, positions);
   auto loss = torch::nn::functional::cross_entropy(
-      logits.view({b.T * b.B, -1}), targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
+      logits.reshape({b.T * b.B, -1}), targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
   optimizer_->zero_grad();
   loss.backward();
   if (o.clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), o.clip);
@@ -278,7 +303,7 @@ double Trainer::Step(const corpus::Batch& b) {
 bool Trainer::EndOfEpoch() {
   const TrainOptions& o = config_.train;
   ++epochs_done_;
-  last_valid_ = Evaluate(*model_, data_.valid, o.eval_batch_size);
+  last_valid_ = Evaluate(*model_, data_.valid, o.eval_batch_size, Features(valid_features_));
   const bool better = !has_best_ || last_valid_.loss < best_.loss;
   if (better) {
     best_ = last_valid_;
@@ -393,7 +418,7 @@ Status Trainer::LoadLast() {
   bo.batch_size = config_.train.batch_size;
   bo.seq_len = config_.train.seq_len;
   bo.seed = run_.seed;
-  batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo);
+  batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo, Features(train_features_));
   batcher_->Seek({s.at("epoch").get<int64_t>(), s.at("batch").get<int64_t>()});
   carried_ = model::State();
   if (s.contains("stream_state_tensors")) {

@@ -92,6 +92,8 @@ class Trainer {
 
   TrainConfig config_;
   TrainData data_;
+  // The packed musical positions of every tune (config.model.positions; else empty).
+  std::vector<std::vector<int32_t>> train_features_, valid_features_;
   RunOptions run_;
   std::shared_ptr<model::LanguageModel> model_;
   std::unique_ptr<torch::optim::AdamW> optimizer_;
