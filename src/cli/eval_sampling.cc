@@ -11,6 +11,7 @@
 #include "generate/novelty_guard.h"
 #include "generate/title.h"
 #include "generate/tune_output.h"
+#include "tokens/position.h"
 
 namespace tunesmith::cli {
 namespace {
@@ -63,12 +64,23 @@ std::vector<EvalSample> SamplePlainly(model::LanguageModel& model, const tokens:
     std::vector<int> active(n);  // row r of the batch is tune first + active[r]
     for (int i = 0; i < n; ++i) active[i] = i;
     model::State state = model.InitialState(n);
+    // A model that reads musical positions gets them as in free form (no structure).
+    const int64_t P = static_cast<int64_t>(model.config().positions.size());
+    std::vector<tokens::PositionTracker> where(n);
+    for (auto& w : where) w.Push("<s>", tokens::kBosId);
     while (!active.empty()) {
       const int64_t B = static_cast<int64_t>(active.size());
-      std::vector<int64_t> ids(B);
-      for (int64_t r = 0; r < B; ++r) ids[r] = inputs[active[r]];
-      torch::Tensor logits =
-          model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64).to(device), &state).to(torch::kCPU, torch::kFloat).contiguous();
+      std::vector<int64_t> ids(B), pos(B * P);
+      for (int64_t r = 0; r < B; ++r) {
+        ids[r] = inputs[active[r]];
+        const tokens::Position p = where[active[r]].current();
+        for (int64_t f = 0; f < P; ++f) pos[r * P + f] = p[f];
+      }
+      torch::Tensor positions;
+      if (P > 0) positions = torch::from_blob(pos.data(), {B, P}, torch::kInt64).to(device);
+      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64).to(device), &state, positions)
+                                 .to(torch::kCPU, torch::kFloat)
+                                 .contiguous();
       const float* data = logits.data_ptr<float>();
       const int64_t V = logits.size(1);
       std::vector<int64_t> keep;
@@ -78,6 +90,7 @@ std::vector<EvalSample> SamplePlainly(model::LanguageModel& model, const tokens:
         EvalSample& s = out[first + i];
         const int id = chain.Sample(std::span<const float>(data + r * V, V), allowed, rngs[i]);
         s.tokens.push_back(vocab.Token(id));
+        if (P > 0) where[i].Push(vocab.Token(id), id);
         inputs[i] = id;
         if (id == tokens::kEosId) {
           s.finished = true;
@@ -95,8 +108,8 @@ std::vector<EvalSample> SamplePlainly(model::LanguageModel& model, const tokens:
   return out;
 }
 
-// The tune's text as a user gets it: abc-token tunes decoded in C (every
-// metric is relative to the tonic, so the key does not matter); char tunes
+// The tune's text as a user gets it: abc-token tunes in the key drawn for
+// them (C for a model without a key table); char tunes
 // are already ABC from M: on and get X: and T: in front.
 void WriteText(EvalSample& s, tokens::TokenizerKind kind) {
   if (kind == tokens::TokenizerKind::kChar) {
@@ -110,6 +123,7 @@ void WriteText(EvalSample& s, tokens::TokenizerKind kind) {
     return;
   }
   generate::TuneTextOptions text;
+  text.tonic = s.tonic;
   text.x = s.index + 1;
   text.title = s.title;
   text.provenance = "tunesmith eval, seed " + std::to_string(s.seed);
@@ -145,6 +159,15 @@ Result<EvalSampling> SampleForEval(const model::LoadedModel& loaded,
       g.seed = options.seed;
       g.sampling = options.sampling;
       g.batch_size = options.batch_size;
+      // Keys and range as `generate` chooses them.
+      auto table = generate::KeyTableFromExtras(loaded.checkpoint.extras);
+      if (!table.ok()) return table.status();
+      if (table->has_value()) g.keys.table = &**table;
+      if (!options.instrument.empty()) {
+        auto instrument = generate::FindInstrument(options.instrument);
+        if (!instrument.ok()) return instrument.status();
+        g.keys.instrument = *instrument;
+      }
       auto tunes = generator.Generate(g);
       if (!tunes.ok()) return tunes.status();
       for (generate::SampledTune& t : *tunes) {
@@ -152,6 +175,7 @@ Result<EvalSampling> SampleForEval(const model::LoadedModel& loaded,
         s.index = t.index;
         s.seed = t.seed;
         s.tokens = std::move(t.tokens);
+        s.tonic = t.tonic;
         s.finished = !s.tokens.empty() && s.tokens.back() == "</s>";
         s.bar_retries = t.bar_retries;
         s.restarts = t.restarts;

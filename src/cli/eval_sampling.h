@@ -16,6 +16,7 @@
 #include "generate/sampler.h"
 #include "generate/structure.h"
 #include "model/load_model.h"
+#include "tokens/chord_symbol.h"
 
 namespace tunesmith::cli {
 
@@ -28,12 +29,14 @@ struct EvalSamplingOptions {
   int novelty_threshold = 3;           // the guard's longest shared bar run (0: no guard; mask only)
   int max_plain_tokens = 0;            // plain sampling stops a tune here (0: 1,500 tokens, 4,000 characters)
   generate::Structure structure;       // the form the mask enforces (free: the model decides)
+  std::string instrument = "fiddle";   // the range the melody keeps to, as generate's default ("": none)
 };
 
 struct EvalSample {
   int index = 0;
   uint64_t seed = 0;
   std::vector<std::string> tokens;  // <s> ... (</s> when it ended)
+  tokens::NoteName tonic;           // the key it is written in (drawn as generate draws it; C without a key table)
   bool finished = false;            // reached </s> (plain sampling may hit the length cap first)
   std::string title;
   std::string abc;                  // the tune's text as a user gets it (X:, T:, ...); "" when it cannot be written

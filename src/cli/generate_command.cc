@@ -28,6 +28,8 @@
 #include "generate/conditioning.h"
 #include "generate/generator.h"
 #include "generate/grammar_mask.h"
+#include "generate/instrument.h"
+#include "generate/key_choice.h"
 #include "generate/model_path.h"
 #include "generate/novelty_guard.h"
 #include "generate/title.h"
@@ -65,7 +67,8 @@ struct GenerateArgs {
   int max_length = 600;
   int batch_size = 64;
   int threads = 0;
-  int program = 73;                   // MIDI melody instrument (73 flute)
+  std::string instrument = "fiddle";  // range of the melody, and its MIDI program
+  int program = -1;                   // MIDI melody program; -1: the instrument's
   bool quiet = false;
 };
 
@@ -95,6 +98,7 @@ std::string Settings(const GenerateArgs& a, const std::string& model_shown, uint
   if (!a.mode.empty()) s += " --mode " + Quote(a.mode);
   if (!a.rhythm.empty()) s += " --rhythm " + Quote(a.rhythm);
   if (!a.key.empty()) s += " --key " + Quote(a.key);
+  if (a.instrument != "fiddle") s += " --instrument " + Quote(a.instrument);
   if (!a.parts.empty()) s += " --parts " + a.parts;
   if (a.bars > 0) s += " --bars " + std::to_string(a.bars);
   if (!a.prime.empty()) s += " --prime " + Quote(a.prime);
@@ -214,6 +218,12 @@ int RunGenerate(GenerateArgs a) {
         grammar.mode = Need(gen::ModeToken(abc::ModeName(*key.mode), vocab));
       }
     }
+    const gen::Instrument instrument = Need(gen::FindInstrument(a.instrument));
+    const int program = a.program >= 0 ? a.program : instrument.program;
+    std::optional<gen::KeyTable> key_table = Need(gen::KeyTableFromExtras(loaded.checkpoint.extras));
+    if (!key_table && tonic == std::nullopt && !a.quiet) {
+      std::cerr << me << ": the model carries no table of keys: tunes are written in C (give --key)\n";
+    }
     std::vector<std::string> prime;
     if (!a.prime.empty()) {
       if (grammar.meter.empty()) {
@@ -224,7 +234,15 @@ int RunGenerate(GenerateArgs a) {
         grammar.mode = Need(gen::ModeToken("maj", vocab), "--prime without --mode reads the fragment in major");
         std::cerr << me << ": --prime: reading the fragment in major (give --mode or --key to change it)\n";
       }
-      prime = Need(gen::PrimeTokens(a.prime, grammar.meter, grammar.mode, tonic.value_or(tokens::NoteName{}), vocab));
+      if (!tonic) {
+        // A fragment without --key is read in the key that best holds it.
+        tonic = gen::KeyOfFragment(gen::FragmentLetters(a.prime),
+                                   key_table ? key_table->Tonics(grammar.rhythm.empty() ? "R:other" : grammar.rhythm,
+                                                                 grammar.mode)
+                                             : std::vector<std::pair<tokens::NoteName, int>>{{tokens::NoteName{}, 1}});
+        if (!a.quiet) std::cerr << me << ": --prime: reading the fragment in " << gen::NoteNameString(*tonic) << " (give --key to change it)\n";
+      }
+      prime = Need(gen::PrimeTokens(a.prime, grammar.meter, grammar.mode, *tonic, vocab));
     }
     auto rules = Need(gen::GrammarRules::Make(vocab, grammar));
 
@@ -262,6 +280,9 @@ int RunGenerate(GenerateArgs a) {
     options.sampling = {a.temperature, a.top_k, a.top_p};
     options.prime = prime;
     options.batch_size = a.batch_size;
+    options.keys.tonic = tonic;
+    options.keys.table = key_table ? &*key_table : nullptr;
+    options.keys.instrument = instrument;
     gen::Generator generator(loaded.model, rules, guard ? &*guard : nullptr);
     const auto sampling_started = std::chrono::steady_clock::now();
     const bool tty = ::isatty(2) != 0;
@@ -297,7 +318,7 @@ int RunGenerate(GenerateArgs a) {
       gen::TuneTextOptions text_options;
       text_options.x = t.index + 1;
       text_options.title = titles.Make(t.seed, rhythm);
-      text_options.tonic = tonic;
+      text_options.tonic = t.tonic;
       text_options.chord_symbols = a.chords;
       const std::string settings = Settings(a, model_shown, t.seed);
       text_options.provenance = "tunesmith generate " + settings;
@@ -319,7 +340,7 @@ int RunGenerate(GenerateArgs a) {
         }
         if (wants("mid") || wants("wav")) {
           render::MidiOptions midi;
-          midi.program = a.program;
+          midi.program = program;
           midi.chords = a.chords;
           auto m = render::AbcToMidi(text.abc, midi, {stem + ".abc", 1});
           if (!m.ok()) {
@@ -357,6 +378,7 @@ int RunGenerate(GenerateArgs a) {
         j["title"] = text_options.title;
         j["abc"] = text.abc;
         j["seed"] = t.seed;
+        j["key"] = gen::NoteNameString(t.tonic) + (text.tune.key.mode == abc::Mode::kMajor ? "" : abc::ModeName(text.tune.key.mode));
         j["settings"] = {{"command", "tunesmith generate " + settings},
                          {"model", model_shown},
                          {"temperature", a.temperature},
@@ -366,6 +388,7 @@ int RunGenerate(GenerateArgs a) {
                          {"mode", grammar.mode.empty() ? nullptr : nlohmann::json(grammar.mode.substr(2))},
                          {"rhythm", grammar.rhythm.empty() ? nullptr : nlohmann::json(grammar.rhythm.substr(2))},
                          {"key", a.key.empty() ? nullptr : nlohmann::json(a.key)},
+                         {"instrument", instrument.name},
                          {"structure", grammar.structure.ToString()},
                          {"prime", a.prime.empty() ? nullptr : nlohmann::json(a.prime)},
                          {"chords", a.chords}};
@@ -447,7 +470,12 @@ void AddGenerateCommand(CLI::App& app) {
                                "Random seed: the same model, settings and seed give the same tunes "
                                "(default: from the clock, printed on stderr)");
   cmd->add_option("--meter", args->meter, "Meter of every tune (6/8, 4/4, C, ...); default: the model chooses");
-  cmd->add_option("--key", args->key, "Key to write the tunes in: a tonic (D, Bb, F#), optionally with a mode (Em, Ador); default C");
+  cmd->add_option("--key", args->key,
+                  "Key to write the tunes in: a tonic (D, Bb, F#), optionally with a mode (Em, Ador); default: drawn, "
+                  "for each tune, from the keys of the training tunes of its rhythm and mode");
+  cmd->add_option("--instrument", args->instrument,
+                  "Instrument the melody keeps to, in the tune's key, and plays on: " + gen::InstrumentsHelp())
+      ->capture_default_str();
   cmd->add_option("--mode", args->mode, "Mode (maj, min, dor, mix, ...); default: the model chooses");
   cmd->add_option("--rhythm", args->rhythm, "Rhythm (jig, reel, hornpipe, waltz, ...); default: the model chooses");
   cmd->add_option("--bars", args->bars, "Bars per part (with --parts; alone: the tune's length in bars)");
@@ -475,8 +503,8 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_option("--batch-size", args->batch_size, "Tunes sampled together (1: one at a time, exactly as -n 1)")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "LibTorch threads; 0 is every core")->capture_default_str();
-  cmd->add_option("--program", args->program, "General MIDI program of the melody (73 flute, 40 violin, 0 piano)")
-      ->capture_default_str();
+  cmd->add_option("--program", args->program,
+                  "General MIDI program of the melody (73 flute, 40 violin, 0 piano); default: the --instrument's");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress or summary on stderr");
   cmd->callback([args, seed] {
     args->seed_given = seed->count() > 0;

@@ -173,4 +173,15 @@ Result<std::vector<std::string>> PrimeTokens(std::string_view fragment, const st
   return out;
 }
 
+std::vector<int> FragmentLetters(std::string_view fragment) {
+  const std::string text = "X:1\nT:prime\nL:1/8\nK:C\n" + std::string(fragment) + "\n";
+  abc::ReadResult read = abc::ReadAbc(text, "--prime");
+  std::vector<int> letters;
+  if (read.tunes.size() != 1) return letters;
+  for (const abc::Element& e : read.tunes[0].body) {
+    if (e.kind == abc::ElementKind::kNote && !e.pitches.empty()) letters.push_back(e.pitches.back().step);
+  }
+  return letters;
+}
+
 }  // namespace tunesmith::generate

@@ -40,4 +40,8 @@ Result<std::vector<std::string>> PrimeTokens(std::string_view fragment, const st
                                              const std::string& mode_token, tokens::NoteName tonic,
                                              const tokens::Vocabulary& vocab);
 
+// The letters (0 = C .. 6 = B) of the notes of an ABC fragment, the top
+// note of a chord; empty when the fragment does not read (PrimeTokens says why).
+std::vector<int> FragmentLetters(std::string_view fragment);
+
 }  // namespace tunesmith::generate

@@ -13,11 +13,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "generate/grammar_mask.h"
+#include "generate/instrument.h"
+#include "generate/key_choice.h"
 #include "generate/novelty_guard.h"
 #include "generate/sampler.h"
 #include "model/language_model.h"
@@ -29,6 +32,14 @@ struct GuardOptions {
   int max_restarts = 4;      // fresh starts of one tune before the guard gives up on it (reported)
 };
 
+// The key each tune is written in, chosen once its header (meter, mode,
+// rhythm) is drawn, and the instrument whose range its melody keeps to.
+struct KeyPlan {
+  std::optional<tokens::NoteName> tonic;   // every tune in this key (--key); else drawn from `table`
+  const KeyTable* table = nullptr;         // the training tunes' keys by rhythm and mode; null: C
+  std::optional<Instrument> instrument;    // keep the melody in its range, in the chosen key; none: no limit
+};
+
 struct GenerateOptions {
   int count = 1;                   // tunes to sample
   uint64_t seed = 0;               // tune i draws from Rng(seed + i)
@@ -36,12 +47,14 @@ struct GenerateOptions {
   std::vector<std::string> prime;  // body tokens fed (and kept) after the header
   int batch_size = 64;             // tunes stepped together through the model (1: the matrix-vector path)
   GuardOptions guard;
+  KeyPlan keys;                    // the key of each tune, and the instrument's range
 };
 
 struct SampledTune {
   int index = 0;                    // 0 .. count-1
   uint64_t seed = 0;                // its own seed (options.seed + index)
-  std::vector<std::string> tokens;  // <s> ... </s>
+  std::vector<std::string> tokens;  // <s> ... </s>, in root C
+  tokens::NoteName tonic;           // the key to write it in (KeyPlan)
   int steps = 0;                    // model steps spent on it, retries included
   int bar_retries = 0;              // bars drawn again because the guard blocked them
   int restarts = 0;                 // times it was started again after too many retries
