@@ -1,5 +1,7 @@
 #include "eval/set_judgement.h"
 
+#include <algorithm>
+
 namespace tunesmith::eval {
 namespace {
 
@@ -28,6 +30,21 @@ std::vector<std::vector<double>> Rows(const std::vector<TuneFeatures>& f, const 
   return rows;
 }
 
+// `rows` without the columns named in `drop`.
+std::vector<std::vector<double>> Without(const std::vector<std::vector<double>>& rows,
+                                         const std::vector<std::string>& drop) {
+  const std::vector<std::string>& names = ClassifierFeatureNames();
+  std::vector<std::vector<double>> out;
+  for (const auto& row : rows) {
+    std::vector<double> kept;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (std::find(drop.begin(), drop.end(), names[c]) == drop.end()) kept.push_back(row[c]);
+    }
+    out.push_back(std::move(kept));
+  }
+  return out;
+}
+
 std::vector<int> All(std::size_t n) {
   std::vector<int> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<int>(i);
@@ -54,6 +71,11 @@ const std::vector<std::string>& ClassifierFeatureNames() {
   return kNames;
 }
 
+const std::vector<std::string>& KeyDependentFeatures() {
+  static const std::vector<std::string> kNames = {"key_in_dgae", "highest", "lowest"};
+  return kNames;
+}
+
 SetJudgement JudgeSets(const std::vector<const abc::Tune*>& generated, const std::vector<const abc::Tune*>& real,
                        const JudgeOptions& options) {
   SetJudgement j;
@@ -73,19 +95,28 @@ SetJudgement JudgeSets(const std::vector<const abc::Tune*>& generated, const std
   auto gvr = ClassifierTwoSampleTest(gen_rows, real_rows, c);
   if (gvr.ok()) j.generated_vs_real = *gvr;
   else j.generated_vs_real_error = gvr.status().message();
+  auto key_free = ClassifierTwoSampleTest(Without(gen_rows, KeyDependentFeatures()),
+                                          Without(real_rows, KeyDependentFeatures()), c);
+  if (key_free.ok()) j.generated_vs_real_key_free = *key_free;
 
   const int n = static_cast<int>(real_rows.size());
   if (n < 4) {
     j.real_vs_real_error = "the real set has fewer than 4 tunes to cut in halves";
   } else {
-    const std::vector<int> first = RandomHalf(n, options.seed + 1);
-    std::vector<bool> in_first(n, false);
-    for (int i : first) in_first[i] = true;
-    std::vector<std::vector<double>> half_a, half_b;
-    for (int i = 0; i < n; ++i) (in_first[i] ? half_a : half_b).push_back(real_rows[i]);
-    auto rvr = ClassifierTwoSampleTest(half_a, half_b, c);
-    if (rvr.ok()) j.real_vs_real = *rvr;
-    else j.real_vs_real_error = rvr.status().message();
+    for (int k = 1; k <= std::max(1, options.halvings); ++k) {
+      const std::vector<int> first = RandomHalf(n, options.seed + static_cast<uint64_t>(k));
+      std::vector<bool> in_first(n, false);
+      for (int i : first) in_first[i] = true;
+      std::vector<std::vector<double>> half_a, half_b;
+      for (int i = 0; i < n; ++i) (in_first[i] ? half_a : half_b).push_back(real_rows[i]);
+      auto rvr = ClassifierTwoSampleTest(half_a, half_b, c);
+      if (!rvr.ok()) {
+        j.real_vs_real_error = rvr.status().message();
+        break;
+      }
+      if (k == 1) j.real_vs_real = *rvr;
+      j.real_vs_real_halvings.push_back(rvr->auc);
+    }
   }
   return j;
 }

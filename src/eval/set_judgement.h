@@ -24,8 +24,9 @@
 namespace tunesmith::eval {
 
 struct JudgeOptions {
-  uint64_t seed = 1;            // the classifier's folds; the real set's halves use seed + 1
+  uint64_t seed = 1;            // the classifier's folds; the real set's k-th halving uses seed + k
   TwoSampleOptions classifier;  // folds, L2 penalty (its seed is replaced by `seed`)
+  int halvings = 10;            // random halvings of the real set for the real-vs-real noise level
 };
 
 struct SetJudgement {
@@ -45,8 +46,13 @@ struct SetJudgement {
   // reason when a set has fewer than 2 tunes (the real set needs 4 to halve).
   std::optional<TwoSampleResult> generated_vs_real;
   std::string generated_vs_real_error;
-  std::optional<TwoSampleResult> real_vs_real;  // the real set cut in two random halves
+  // The same without the columns that depend on the key a tune is written in
+  // (KeyDependentFeatures): tunesmith picks the output key at generation
+  // time, so this says how far the music itself is from the real tunes.
+  std::optional<TwoSampleResult> generated_vs_real_key_free;
+  std::optional<TwoSampleResult> real_vs_real;  // the real set cut in two random halves (halving 1)
   std::string real_vs_real_error;
+  std::vector<double> real_vs_real_halvings;    // AUC of each halving, 1..options.halvings
 };
 
 // Judges `generated` against `real`. Never fails as a whole: a part that
@@ -60,5 +66,9 @@ SetJudgement JudgeSets(const std::vector<const abc::Tune*>& generated, const std
 // where a figure does not apply. ClassifierFeatureNames() names the columns.
 std::vector<double> ClassifierFeatures(const TuneFeatures& f, const TuneStructure& s);
 const std::vector<std::string>& ClassifierFeatureNames();
+
+// The classifier columns that change when a tune is transposed: "key_in_dgae",
+// "highest", "lowest".
+const std::vector<std::string>& KeyDependentFeatures();
 
 }  // namespace tunesmith::eval

@@ -65,6 +65,7 @@ TEST(ReportStructureTest, ClassifierJsonSaysWhyATestDidNotRun) {
   ASSERT_TRUE(c.contains("generated_vs_real"));
   EXPECT_EQ(c["generated_vs_real"]["tunes_a"], 2);
   EXPECT_EQ(c["generated_vs_real"]["folds"], 2);  // no more folds than tunes in a set
+  ASSERT_TRUE(c.contains("generated_vs_real_key_free"));
   EXPECT_FALSE(c.contains("real_vs_real"));       // 2 real tunes cannot be halved into sets of 2
   EXPECT_THAT(c["real_vs_real_error"].get<std::string>(), HasSubstr("fewer than 4"));
 }
@@ -99,7 +100,8 @@ TEST(ReportStructureTest, HtmlTablesShowBothSets) {
   EXPECT_THAT(html, HasSubstr("<td>part 2 minus part 1, mean pitch</td><td>0.9</td><td>2</td>"));
   EXPECT_THAT(html, HasSubstr("<td>6/8 bars made of classic jig figures</td><td>—</td><td>86%</td>"));
   EXPECT_THAT(html, HasSubstr("<tr><td>generated vs real</td><td>0.912</td><td>98 / 48</td><td>0.88–0.95</td></tr>"));
-  EXPECT_THAT(html, HasSubstr("<td>0.48</td><td>24 / 24</td><td>0.4–0.6</td>"));
+  EXPECT_THAT(html, HasSubstr("<tr><td>generated vs real, without the key-dependent features</td><td>0.85</td>"));
+  EXPECT_THAT(html, HasSubstr("<td>0.48 (mean 0.51 over 3 halvings, 0.48–0.55)</td><td>24 / 24</td><td>0.4–0.6</td>"));
   EXPECT_THAT(html, HasSubstr("2 features</summary>"));
 
   nlohmann::json partial = SampleReport();
@@ -143,6 +145,13 @@ TEST(ReportStructureTest, MarkdownPutsReportsSideBySide) {
   EXPECT_THAT(*md, HasSubstr("| bar n+4 repeats bar n exactly | share of bar pairs | 1.6% | 19.5% | — | — |\n"));
   EXPECT_THAT(*md, HasSubstr("| test | default | baseline |\n|---|---:|---:|\n"
                              "| generated vs real | 0.912 (98 / 48 tunes) | 0.75 (98 / 48 tunes) |\n"));
+  EXPECT_THAT(*md, HasSubstr("| real vs real (two random halves of the real set) | 0.48 (24 / 24 tunes; mean 0.51 over "
+                             "3 halvings, 0.48–0.55) |"));
+  other = SampleReport();
+  other["classifier"].erase("generated_vs_real_key_free");
+  auto without = WriteReportMarkdown(other);
+  ASSERT_TRUE(without.ok());
+  EXPECT_THAT(*without, Not(HasSubstr("without the key-dependent features")));
 }
 
 }  // namespace

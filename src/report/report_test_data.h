@@ -83,9 +83,14 @@ inline nlohmann::json SampleReport() {
                      {"generated_vs_real",
                       {{"auc", 0.912}, {"tunes_a", 98}, {"tunes_b", 48}, {"folds", 5},
                        {"fold_auc", {0.88, 0.95, 0.9, 0.91, 0.93}}}},
+                     {"generated_vs_real_key_free",
+                      {{"auc", 0.85}, {"tunes_a", 98}, {"tunes_b", 48}, {"folds", 5},
+                       {"fold_auc", {0.8, 0.9, 0.85, 0.84, 0.86}}}},
                      {"real_vs_real",
                       {{"auc", 0.48}, {"tunes_a", 24}, {"tunes_b", 24}, {"folds", 5},
-                       {"fold_auc", {0.4, 0.6, 0.45, 0.5, 0.55}}}}};
+                       {"fold_auc", {0.4, 0.6, 0.45, 0.5, 0.55}},
+                       {"halvings", {{"count", 3}, {"mean", 0.51}, {"min", 0.48}, {"max", 0.55},
+                                     {"auc", {0.48, 0.5, 0.55}}}}}}};
   nlohmann::json examples = nlohmann::json::array();
   for (int i = 1; i <= 5; ++i) {
     nlohmann::json ex = {{"title", "Tune " + std::to_string(i)}, {"abc", kJigAbc}, {"seed", 100 + i},
