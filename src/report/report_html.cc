@@ -37,6 +37,7 @@ th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: right; }
 th { background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
 tr.group th { text-align: left; background: #e8eef4; }
+table.structure td:nth-child(4) { text-align: left; color: #555; }
 table.kv td, table.kv th { text-align: left; }
 .explain { color: #555; font-size: 14px; max-width: 900px; }
 .missing { color: #999; font-style: italic; }
