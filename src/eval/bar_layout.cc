@@ -118,7 +118,7 @@ struct GridPoint {
 std::vector<GridPoint> Grid(const WrittenBar& bar) {
   const Rational points = bar.length * Rational(kGridPerWhole);
   const int64_t n = (points.num() + points.den() - 1) / points.den();
-  std::vector<GridPoint> grid(static_cast<std::size_t>(std::max<int64_t>(n, 0)));
+  std::vector<GridPoint> grid(static_cast<std::size_t>(std::clamp<int64_t>(n, 0, kMaxGridPoints)));
   for (std::size_t k = 0; k < grid.size(); ++k) {
     const Rational t(static_cast<int64_t>(k), kGridPerWhole);
     for (const BarNote& note : bar.notes) {

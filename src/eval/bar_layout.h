@@ -73,9 +73,13 @@ std::vector<int> TuneBars(const BarLayout& layout);
 
 // Grid points per whole note: the similarity grid is a sixteenth-note grid.
 inline constexpr int kGridPerWhole = 16;
+// A bar is sampled on at most this many points (256 whole notes), so that a
+// hostile file's bar of thousands of whole notes costs no more than that.
+inline constexpr int kMaxGridPoints = 4096;
 
 // Onset/pitch grid similarity of two bars, 0..1: each bar is sampled at
-// every sixteenth from its start (ceil(length * 16) points); a point holds
+// every sixteenth from its start (ceil(length * 16) points, at most
+// kMaxGridPoints); a point holds
 // the pitch sounding there (-1 for a rest or nothing) and whether a note or
 // rest is struck exactly there. The similarity is the share of points, over
 // the longer bar's count, where both agree (points past the shorter bar's

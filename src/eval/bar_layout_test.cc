@@ -126,6 +126,15 @@ TEST(BarLayoutTest, GridSimilarityAndExactContent) {
   }
 }
 
+TEST(BarLayoutTest, HugeBarsAreSampledOnABoundedGrid) {
+  // A rest of 1,125 whole notes against one of 2,500 (the reader refuses longer notes): both cover
+  // the first 4,096 grid points the same way.
+  const BarLayout a = LayOutBars(ReadBody("4/4", "z9000|")), b = LayOutBars(ReadBody("4/4", "z20000|"));
+  ASSERT_EQ(a.bars.size(), 1u);
+  EXPECT_DOUBLE_EQ(GridSimilarity(a.bars[0], b.bars[0]), 1.0);
+  EXPECT_FALSE(SameContent(a.bars[0], b.bars[0]));
+}
+
 TEST(BarLayoutTest, HeldOverNoteIsNotStruckAgain) {
   // Bar 2 of the first tune holds G over from bar 1; bar 2 of the second strikes it.
   const BarLayout held = LayOutBars(ReadBody("2/4", "z2 G2-|G2 AB|"));
