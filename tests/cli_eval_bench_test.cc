@@ -176,6 +176,23 @@ TEST_F(CliEvalBenchTest, EvalWritesTheDocumentedReport) {
   ASSERT_EQ(r["histograms"].size(), 10u);
   for (const json& h : r["histograms"]) EXPECT_EQ(h["real"].size(), h["labels"].size()) << h["name"];
 
+  // Structure figures beside the real test tunes', and the classifier test.
+  const json& st = r["structure"];
+  EXPECT_EQ(st["real_tunes"].get<int>(), test_tunes);
+  EXPECT_EQ(st["generated_tunes"].get<int>(), 6);
+  bool has_repeat = false;
+  for (const json& fig : st["figures"]) {
+    for (const char* k : {"key", "group", "label", "unit", "generated", "real", "generated_count", "real_count"})
+      EXPECT_TRUE(fig.contains(k)) << fig;
+    has_repeat = has_repeat || fig["key"] == "bar_repeat_exact_4";
+  }
+  EXPECT_TRUE(has_repeat);
+  const json& cl = r["classifier"];
+  EXPECT_EQ(cl["features"].size(), 43u);
+  EXPECT_EQ(cl["generated_vs_real"]["tunes_a"], 6);
+  EXPECT_GE(cl["generated_vs_real"]["auc"].get<double>(), 0);
+  EXPECT_LE(cl["generated_vs_real"]["auc"].get<double>(), 1);
+
   // Novelty side by side: generated and real test tunes.
   for (const char* set : {"generated", "real"}) {
     for (const char* k : {"longest_bar_run", "longest_note_run", "window8_share", "window16_share"}) {
@@ -263,6 +280,47 @@ TEST_F(CliEvalBenchTest, EvalWarnsWhenTheCorpusIsNotTheModels) {
   for (const json& n : r["notes"]) warned = warned || n.get<std::string>().find("fingerprint") != std::string::npos;
   EXPECT_TRUE(warned) << r["notes"];
   EXPECT_NE(e.err.find("differs from the model's training corpus"), std::string::npos) << e.err;
+}
+
+// --tunes: tunes already written are judged without a model, by the same code.
+TEST_F(CliEvalBenchTest, EvalJudgesTunesFromFilesWithoutAModel) {
+  std::mt19937 rng(17);
+  std::ofstream judged(dir_ / "judged.abc");
+  for (int x = 1; x <= 12; ++x) judged << HandMadeTune(x, rng) << "\n";
+  judged.close();
+  const fs::path report = dir_ / "report-tunes";
+  Outcome e = Tunesmith("eval --tunes " + (dir_ / "judged.abc").string() + " --corpus " + (dir_ / "corpus").string() +
+                            " --seed 2 --threads 1 --json --report " + report.string(),
+                        dir_ / "eval-tunes.err");
+  ASSERT_EQ(e.code, 0) << e.err;
+  const json r = json::parse(e.out);
+  EXPECT_FALSE(r.contains("model"));
+  EXPECT_FALSE(r.contains("likelihood"));
+  EXPECT_FALSE(r.contains("generation"));
+  bool said = false;
+  for (const json& n : r["notes"]) said = said || n.get<std::string>().find("likelihood not measured") != std::string::npos;
+  EXPECT_TRUE(said) << r["notes"];
+  EXPECT_EQ(r["settings"]["sampling"], "read from files");
+  EXPECT_EQ(r["settings"]["samples"], 12);
+  EXPECT_EQ(r["validity"]["samples"], 12);
+  EXPECT_EQ(r["validity"]["read"], 12);
+  EXPECT_EQ(r["validity"]["bars_off_meter"], 0);
+  EXPECT_EQ(r["features"]["generated_tunes"], 12);
+  EXPECT_EQ(r["structure"]["generated_tunes"], 12);
+  EXPECT_EQ(r["classifier"]["generated_vs_real"]["tunes_a"], 12);
+  EXPECT_EQ(r["novelty"]["generated"]["longest_bar_run"]["count"], 12);
+  ASSERT_EQ(r["examples"].size(), 5u);
+  EXPECT_EQ(r["examples"][0]["title"], "Hand Made 1");
+  EXPECT_FALSE(r["examples"][0].contains("seed"));
+  EXPECT_TRUE(fs::exists(report / "report.html"));
+
+  Outcome none = Tunesmith("eval --corpus " + (dir_ / "corpus").string(), dir_ / "eval-none.err");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("--tunes"), std::string::npos) << none.err;
+  Outcome empty = Tunesmith("eval --tunes " + (dir_ / "corpus").string() + "/nothing.abc --corpus " +
+                                (dir_ / "corpus").string(),
+                            dir_ / "eval-empty.err");
+  EXPECT_EQ(empty.code, 2);
 }
 
 TEST_F(CliEvalBenchTest, EvalRefusesAMissingModel) {

@@ -1,9 +1,12 @@
 // tunesmith eval --model M --corpus PATH... [--samples N] [--seed S] [--report DIR] [--json]:
 // judges a model with numbers (docs/eval.md defines the metrics, docs/report.md
 // the report.json keys): held-out likelihood on the corpus's test split, the
-// validity of N sampled tunes, their musical statistics against the real test
-// tunes (MGEval OA/KL), novelty against the training split for both sets side
-// by side, the training curves, and five example tunes with audio.
+// validity of N sampled tunes, their musical statistics and structure against
+// the real test tunes (MGEval OA/KL, structure figures, a classifier
+// two-sample test), novelty against the training split for both sets side by
+// side, the training curves, and five example tunes with audio.
+// tunesmith eval --tunes FILE.abc... --corpus PATH... judges tunes already
+// written instead of sampling them (no model needed: likelihood is skipped).
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -19,16 +22,16 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
-#include "abc/bar_check.h"
-#include "abc/reader.h"
 #include "cli/commands.h"
 #include "cli/eval_sampling.h"
+#include "cli/eval_summary.h"
+#include "cli/eval_tunes.h"
 #include "cli/version.h"
 #include "corpus/corpus.h"
 #include "corpus/novelty_index.h"
 #include "eval/features.h"
 #include "eval/novelty.h"
-#include "eval/set_comparison.h"
+#include "eval/set_judgement.h"
 #include "generate/novelty_guard.h"
 #include "model/load_model.h"
 #include "render/external_tool.h"
@@ -37,6 +40,7 @@
 #include "tokens/position.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
+#include "report/report_structure.h"
 #include "train/evaluate.h"
 #include "train/trainer.h"
 
@@ -46,7 +50,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct EvalCommandOptions {
-  std::string model;                // checkpoint
+  std::string model;                // checkpoint (optional with --tunes)
+  std::vector<std::string> tunes;   // ABC files (or folders) of tunes to judge instead of sampling
   std::vector<std::string> corpus;  // ABC files or folders: its test split is scored, its train split indexed
   int samples = 100;                // tunes to sample
   uint64_t seed = 1;                // tune i draws from seed + i
@@ -77,9 +82,16 @@ std::string NowIso8601() {
 
 std::string CommandLine(const EvalCommandOptions& o) {
   std::ostringstream s;
-  s << "tunesmith eval --model " << o.model << " --corpus";
+  s << "tunesmith eval";
+  if (!o.model.empty()) s << " --model " << o.model;
+  if (!o.tunes.empty()) {
+    s << " --tunes";
+    for (const auto& t : o.tunes) s << " " << t;
+  }
+  s << " --corpus";
   for (const auto& c : o.corpus) s << " " << c;
-  s << " --samples " << o.samples << " --seed " << o.seed;
+  if (o.tunes.empty()) s << " --samples " << o.samples;
+  s << " --seed " << o.seed;
   if (o.temperature != 1.0f) s << " --temperature " << o.temperature;
   if (o.top_k != 0) s << " --top-k " << o.top_k;
   if (o.top_p != 1.0f) s << " --top-p " << o.top_p;
@@ -91,18 +103,6 @@ std::string CommandLine(const EvalCommandOptions& o) {
   return s.str();
 }
 
-// One sampled tune after the checks.
-struct CheckedSample {
-  bool read = false;
-  abc::Tune tune;          // when read
-  int bars = 0, bars_off_meter = 0;
-  bool abc2midi_ok = false;
-  int abc2midi_warnings = 0;
-  std::vector<std::string> warning_kinds;  // abc2midi's warnings with digits as '#', one per kind
-  std::string midi;        // bytes, when abc2midi wrote a file
-  std::string first_error; // the reader's or abc2midi's first complaint
-};
-
 render::MidiOptions ExampleMidiOptions(const EvalCommandOptions& o) {
   render::MidiOptions m;
   m.program = o.program;
@@ -111,107 +111,61 @@ render::MidiOptions ExampleMidiOptions(const EvalCommandOptions& o) {
   return m;
 }
 
-CheckedSample CheckSample(const EvalSample& s, const render::MidiOptions& midi_options) {
-  CheckedSample c;
-  if (s.abc.empty()) {
-    c.first_error = s.write_error;
-    return c;
-  }
-  abc::ReadResult read = abc::ReadAbc(s.abc, "<sample " + std::to_string(s.index + 1) + ">");
-  for (const auto& d : read.diagnostics) {
-    if (d.severity == abc::Severity::kError) {
-      if (c.first_error.empty()) c.first_error = d.Format();
-    }
-  }
-  c.read = read.tunes.size() == 1 && read.rejected == 0 && c.first_error.empty();
-  if (c.read) {
-    c.tune = std::move(read.tunes[0]);
-    const abc::BarCheck bars = abc::CheckBars(c.tune);
-    c.bars = static_cast<int>(bars.bars.size());
-    c.bars_off_meter = bars.off_meter;
-  }
-  auto midi = render::AbcToMidi(s.abc, midi_options);
-  if (midi.ok()) {
-    bool errors = false;
-    for (const auto& m : midi->messages) {
-      if (m.severity == render::ToolMessage::Severity::kError) {
-        errors = true;
-        if (c.first_error.empty()) c.first_error = "abc2midi: " + m.text;
-      } else {
-        ++c.abc2midi_warnings;
-        std::string kind = m.text;
-        for (char& ch : kind) {
-          if (ch >= '0' && ch <= '9') ch = '#';
-        }
-        if (std::find(c.warning_kinds.begin(), c.warning_kinds.end(), kind) == c.warning_kinds.end()) {
-          c.warning_kinds.push_back(kind);
-        }
-      }
-    }
-    c.abc2midi_ok = !errors;
-    if (c.abc2midi_ok) c.midi = std::move(midi->bytes);
-  } else if (c.first_error.empty()) {
-    c.first_error = midi.status().message();
-  }
-  return c;
-}
-
 int64_t CountParameters(model::LanguageModel& m) {
   int64_t n = 0;
   for (const auto& p : m.parameters()) n += p.numel();
   return n;
 }
 
-std::string Fixed(double v, int decimals) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(decimals);
-  s << v;
-  return s.str();
-}
-
-// The readable summary printed on stdout without --json.
-void PrintSummary(const nlohmann::json& r, std::ostream& out) {
-  const auto num = [&](const nlohmann::json& obj, const char* key, int decimals) {
-    return obj.contains(key) && obj[key].is_number() ? Fixed(obj[key].get<double>(), decimals) : std::string("—");
-  };
-  out << "model       " << r["model"]["path"].get<std::string>() << " (" << r["model"]["architecture"].get<std::string>()
-      << ", " << r["model"]["tokenizer"].get<std::string>() << ", " << r["model"]["parameters"].get<int64_t>()
-      << " parameters)\n";
-  if (r.contains("likelihood")) {
-    const auto& l = r["likelihood"];
-    out << "likelihood  test split, " << l["tunes"].get<int64_t>() << " tunes: " << num(l, "bits_per_token", 4)
-        << " bits/token, " << num(l, "bits_per_tune", 1) << " bits/tune\n";
-  }
-  const auto& v = r["validity"];
-  out << "validity    " << v["samples"].get<int>() << " sampled (" << r["settings"]["sampling"].get<std::string>()
-      << "): " << v["read"].get<int>() << " read, " << v["tunes_off_meter"].get<int>() << " tunes off-meter ("
-      << v["bars_off_meter"].get<int>() << "/" << v["bars"].get<int>() << " bars), " << v["abc2midi_ok"].get<int>()
-      << " converted by abc2midi, " << v["abc2midi_warnings"].get<int>() << " abc2midi warnings in "
-      << v["tunes_with_warnings"].get<int>() << " tunes\n";
-  if (r.contains("features") && r["features"].contains("comparison")) {
-    out << "features    OA / KL (generated vs " << r["features"]["real_tunes"].get<int>() << " real test tunes):\n";
-    for (const auto& c : r["features"]["comparison"]) {
-      out << "              " << c["name"].get<std::string>() << std::string(24 - c["name"].get<std::string>().size(), ' ')
-          << num(c, "overlap_area", 3) << "  " << num(c, "kl_divergence", 3) << "\n";
+// Samples o.samples tunes from `loaded` as generate does, and fills the
+// report's settings; nullopt (after saying why) on a usage or model error.
+std::optional<EvalSampling> SampleTunes(const EvalCommandOptions& o, const model::LoadedModel& loaded,
+                                        const std::shared_ptr<const corpus::NoveltyIndex>& guard_index,
+                                        const corpus::Corpus& corpus, int threads, nlohmann::json& r) {
+  const tokens::TokenizerKind kind = loaded.vocabulary.kind();
+  EvalSamplingOptions so;
+  so.count = o.samples;
+  so.seed = o.seed;
+  so.sampling = {o.temperature, o.top_k, o.top_p};
+  so.batch_size = o.batch_size;
+  so.grammar_mask = !o.no_mask;
+  so.novelty_threshold = o.novelty_guard;
+  {
+    auto structure = generate::ParseStructure(o.parts == "free" ? "" : o.parts, 0);
+    if (!structure.ok()) {
+      std::cerr << kMe << ": --parts: " << structure.status().message() << "\n";
+      return std::nullopt;
     }
+    so.structure = *structure;
   }
-  if (r.contains("novelty")) {
-    for (const char* set : {"generated", "real"}) {
-      if (!r["novelty"].contains(set)) continue;
-      const auto& n = r["novelty"][set];
-      out << "novelty     " << set << (std::string(set) == "real" ? " (test)" : "") << ": longest bar run median "
-          << num(n["longest_bar_run"], "median", 1) << ", max " << num(n["longest_bar_run"], "max", 0)
-          << "; longest note run median " << num(n["longest_note_run"], "median", 1) << "; 8-note windows found "
-          << num(n["window8_share"], "mean", 3) << ", 16-note " << num(n["window16_share"], "mean", 3) << "\n";
-    }
+  std::vector<std::string> train_titles;
+  for (const auto& t : corpus.tunes) {
+    if (t.split == corpus::Split::kTrain) train_titles.push_back(t.tune.Title());
   }
-  for (const auto& note : r.value("notes", nlohmann::json::array())) out << "note        " << note.get<std::string>() << "\n";
+  std::cerr << kMe << ": sampling " << o.samples << " tunes\n";
+  auto sampled = SampleForEval(loaded, guard_index, train_titles, so);
+  if (!sampled.ok()) {
+    std::cerr << kMe << ": " << sampled.status().message() << "\n";
+    return std::nullopt;
+  }
+  std::cerr << kMe << ": sampled " << sampled->tokens << " tokens in " << Fixed(sampled->seconds, 1) << " s ("
+            << sampled->method << ")\n";
+  r["settings"] = {{"samples", o.samples},         {"seed", o.seed},
+                   {"temperature", o.temperature}, {"top_k", o.top_k},
+                   {"top_p", o.top_p},             {"sampling", sampled->method},
+                   {"novelty_guard", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? o.novelty_guard : 0},
+                   {"form", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? so.structure.ToString() : "free form"},
+                   {"batch_size", o.batch_size},   {"threads", threads}};
+  return std::move(*sampled);
 }
 
 int RunEval(const EvalCommandOptions& o) {
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   at::set_num_threads(threads);
+  if (o.model.empty() && o.tunes.empty()) {
+    std::cerr << kMe << ": give --model (to sample tunes from it) or --tunes FILE.abc (tunes already written)\n";
+    return kExitUsage;
+  }
   if (o.samples < 1 || o.batch_size < 1 || o.examples < 0) {
     std::cerr << kMe << ": --samples and --batch-size must be at least 1\n";
     return kExitUsage;
@@ -222,11 +176,15 @@ int RunEval(const EvalCommandOptions& o) {
     notes.push_back(text);
   };
 
-  // The model and the corpus.
-  auto loaded = model::LoadModel(o.model, torch::kCPU);
-  if (!loaded.ok()) {
-    std::cerr << kMe << ": " << loaded.status().message() << "\n";
-    return kExitUsage;
+  // The model (unless the tunes come from files alone) and the corpus.
+  std::optional<model::LoadedModel> loaded;
+  if (!o.model.empty()) {
+    auto l = model::LoadModel(o.model, torch::kCPU);
+    if (!l.ok()) {
+      std::cerr << kMe << ": " << l.status().message() << "\n";
+      return kExitUsage;
+    }
+    loaded.emplace(std::move(*l));
   }
   auto corpus = corpus::LoadCorpus(o.corpus);
   if (!corpus.ok()) {
@@ -237,9 +195,7 @@ int RunEval(const EvalCommandOptions& o) {
   const std::string fingerprint = corpus->Fingerprint();
   std::cerr << kMe << ": corpus: " << stats.kept << " tunes (" << stats.train << " train, " << stats.valid
             << " valid, " << stats.test << " test); fingerprint " << fingerprint << "\n";
-  const model::ModelConfig& config = loaded->model->config();
-  const tokens::TokenizerKind kind = loaded->vocabulary.kind();
-  if (!loaded->checkpoint.corpus_fingerprint.empty() && loaded->checkpoint.corpus_fingerprint != fingerprint) {
+  if (loaded && !loaded->checkpoint.corpus_fingerprint.empty() && loaded->checkpoint.corpus_fingerprint != fingerprint) {
     note("the corpus fingerprint " + fingerprint + " differs from the model's training corpus (" +
          loaded->checkpoint.corpus_fingerprint +
          "): the test split may hold tunes the model was trained on, and the novelty index is not the model's "
@@ -250,18 +206,23 @@ int RunEval(const EvalCommandOptions& o) {
   r["tunesmith_version"] = kVersion;
   r["created"] = NowIso8601();
   r["command"] = CommandLine(o);
-  r["model"] = {{"path", o.model},
-                {"architecture", model::ModelTypeName(config.type)},
-                {"tokenizer", tokens::TokenizerKindName(kind)},
-                {"parameters", CountParameters(*loaded->model)},
-                {"config", model::ModelConfigToJson(config)}};
+  if (loaded) {
+    const model::ModelConfig& config = loaded->model->config();
+    r["model"] = {{"path", o.model},
+                  {"architecture", model::ModelTypeName(config.type)},
+                  {"tokenizer", tokens::TokenizerKindName(loaded->vocabulary.kind())},
+                  {"parameters", CountParameters(*loaded->model)},
+                  {"config", model::ModelConfigToJson(config)}};
+  }
   r["corpus"] = {{"paths", o.corpus},
                  {"fingerprint", fingerprint},
                  {"tunes", {{"train", stats.train}, {"valid", stats.valid}, {"test", stats.test}}}};
 
   // Held-out likelihood on the test split, with the model's own vocabulary.
-  const auto test = corpus::EncodeSplit(*corpus, loaded->vocabulary, corpus::Split::kTest);
-  if (test.tunes.empty()) {
+  if (!loaded) {
+    note("likelihood not measured: no --model (the tunes judged were read from --tunes files)");
+  } else if (const auto test = corpus::EncodeSplit(*corpus, loaded->vocabulary, corpus::Split::kTest);
+             test.tunes.empty()) {
     note("the corpus has no test split: likelihood not measured");
   } else {
     int64_t unknown = 0;
@@ -291,7 +252,9 @@ int RunEval(const EvalCommandOptions& o) {
   // corpus's train split.
   int unindexed = 0;
   std::shared_ptr<const corpus::NoveltyIndex> index;
-  if (auto stored = generate::NoveltyIndexFromExtras(loaded->checkpoint.extras); !stored.ok()) {
+  if (!loaded) {
+    // No checkpoint: the corpus's train split below.
+  } else if (auto stored = generate::NoveltyIndexFromExtras(loaded->checkpoint.extras); !stored.ok()) {
     note("the checkpoint's novelty index is damaged (" + stored.status().message() + "); using the corpus's train split");
   } else if (stored->has_value() && (*stored)->has_notes()) {
     index = std::make_shared<const corpus::NoveltyIndex>(std::move(**stored));
@@ -303,51 +266,36 @@ int RunEval(const EvalCommandOptions& o) {
     std::cerr << kMe << ": novelty index: the corpus's train split (" << index->size() << " tunes)\n";
     r["novelty_index"] = {{"source", "corpus train split"}, {"tunes", index->size()}};
   }
-  const std::shared_ptr<const corpus::NoveltyIndex>& guard_index = index;
 
-  // Sampling.
-  EvalSamplingOptions so;
-  so.count = o.samples;
-  so.seed = o.seed;
-  so.sampling = {o.temperature, o.top_k, o.top_p};
-  so.batch_size = o.batch_size;
-  so.grammar_mask = !o.no_mask;
-  so.novelty_threshold = o.novelty_guard;
-  {
-    auto structure = generate::ParseStructure(o.parts == "free" ? "" : o.parts, 0);
-    if (!structure.ok()) {
-      std::cerr << kMe << ": --parts: " << structure.status().message() << "\n";
+  // The tunes judged: read from --tunes files, or sampled from the model.
+  std::vector<EvalSample> tunes;
+  std::optional<EvalSampling> sampled;
+  if (!o.tunes.empty()) {
+    auto read_tunes = ReadTunesForEval(o.tunes);
+    if (!read_tunes.ok()) {
+      std::cerr << kMe << ": --tunes: " << read_tunes.status().message() << "\n";
       return kExitUsage;
     }
-    so.structure = *structure;
+    tunes = std::move(*read_tunes);
+    std::cerr << kMe << ": " << tunes.size() << " tunes read from --tunes\n";
+    r["settings"] = {{"samples", tunes.size()}, {"seed", o.seed}, {"sampling", "read from files"},
+                     {"tunes", o.tunes},        {"threads", threads}};
+  } else {
+    auto s = SampleTunes(o, *loaded, index, *corpus, threads, r);
+    if (!s) return kExitUsage;
+    sampled = std::move(*s);
+    tunes = sampled->tunes;
   }
-  std::vector<std::string> train_titles;
-  for (const auto& t : corpus->tunes) {
-    if (t.split == corpus::Split::kTrain) train_titles.push_back(t.tune.Title());
-  }
-  std::cerr << kMe << ": sampling " << o.samples << " tunes\n";
-  auto sampled = SampleForEval(*loaded, guard_index, train_titles, so);
-  if (!sampled.ok()) {
-    std::cerr << kMe << ": " << sampled.status().message() << "\n";
-    return kExitUsage;
-  }
-  std::cerr << kMe << ": sampled " << sampled->tokens << " tokens in " << Fixed(sampled->seconds, 1) << " s ("
-            << sampled->method << ")\n";
-  r["settings"] = {{"samples", o.samples},         {"seed", o.seed},
-                   {"temperature", o.temperature}, {"top_k", o.top_k},
-                   {"top_p", o.top_p},             {"sampling", sampled->method},
-                   {"novelty_guard", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? o.novelty_guard : 0},
-                   {"form", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? so.structure.ToString() : "free form"},
-                   {"batch_size", o.batch_size},   {"threads", threads}};
+  const int judged = static_cast<int>(tunes.size());
 
   // Validity.
   const render::MidiOptions midi_options = ExampleMidiOptions(o);
   std::vector<CheckedSample> checked;
-  checked.reserve(sampled->tunes.size());
+  checked.reserve(tunes.size());
   int read = 0, off_tunes = 0, bars = 0, off_bars = 0, midi_ok = 0, warnings = 0, warned = 0, unfinished = 0;
   int gave_up = 0, retries = 0;
   std::string first_problem;
-  for (const EvalSample& s : sampled->tunes) {
+  for (const EvalSample& s : tunes) {
     checked.push_back(CheckSample(s, midi_options));
     const CheckedSample& c = checked.back();
     read += c.read;
@@ -364,7 +312,7 @@ int RunEval(const EvalCommandOptions& o) {
       first_problem = "tune " + std::to_string(s.index + 1) + ": " + c.first_error;
     }
   }
-  r["validity"] = {{"samples", o.samples},       {"read", read},           {"tunes_off_meter", off_tunes},
+  r["validity"] = {{"samples", judged},       {"read", read},           {"tunes_off_meter", off_tunes},
                    {"bars", bars},               {"bars_off_meter", off_bars}, {"abc2midi_ok", midi_ok},
                    {"abc2midi_warnings", warnings}, {"tunes_with_warnings", warned}};
   std::map<std::string, int> warning_tunes;
@@ -378,50 +326,49 @@ int RunEval(const EvalCommandOptions& o) {
   }
   if (unfinished > 0) note(std::to_string(unfinished) + " sampled tunes reached the length cap before </s>");
   if (gave_up > 0) note("the novelty guard gave up on " + std::to_string(gave_up) + " tunes (kept as sampled)");
-  if (!first_problem.empty() && read < o.samples) note("first rejected sample: " + first_problem);
-  const double tok_s = sampled->seconds > 0 ? sampled->tokens / sampled->seconds : 0;
-  r["generation"] = {{"method", sampled->method},
-                     {"seconds", sampled->seconds},
-                     {"tokens", sampled->tokens},
-                     {"tokens_per_second", tok_s},
-                     {"ms_per_tune", 1e3 * sampled->seconds / o.samples},
-                     {"unfinished", unfinished},
-                     {"guard_bar_retries", retries},
-                     {"guard_gave_up", gave_up}};
+  if (!first_problem.empty() && read < judged) note("first rejected tune: " + first_problem);
+  if (sampled) {
+    const double tok_s = sampled->seconds > 0 ? sampled->tokens / sampled->seconds : 0;
+    r["generation"] = {{"method", sampled->method},
+                       {"seconds", sampled->seconds},
+                       {"tokens", sampled->tokens},
+                       {"tokens_per_second", tok_s},
+                       {"ms_per_tune", 1e3 * sampled->seconds / judged},
+                       {"unfinished", unfinished},
+                       {"guard_bar_retries", retries},
+                       {"guard_gave_up", gave_up}};
+  }
 
-  // Musical statistics: generated tunes against the real test tunes.
-  std::vector<eval::TuneFeatures> gen_features, real_features;
-  std::vector<const abc::Tune*> real_tunes;
+  // Musical statistics and structure: the judged tunes against the real test tunes.
+  std::vector<const abc::Tune*> real_tunes, judged_tunes;
   for (const auto& t : corpus->tunes) {
     if (t.split == corpus::Split::kTest) real_tunes.push_back(&t.tune);
   }
-  int gen_empty = 0, real_empty = 0;
   for (const CheckedSample& c : checked) {
-    if (!c.read) continue;
-    eval::TuneFeatures f = eval::ComputeFeatures(c.tune);
-    if (f.notes == 0) ++gen_empty;
-    else gen_features.push_back(f);
+    if (c.read) judged_tunes.push_back(&c.tune);
   }
-  for (const abc::Tune* t : real_tunes) {
-    eval::TuneFeatures f = eval::ComputeFeatures(*t);
-    if (f.notes == 0) ++real_empty;
-    else real_features.push_back(f);
-  }
-  if (gen_empty > 0) note(std::to_string(gen_empty) + " generated tunes had no notes and were left out of the statistics");
-  if (real_empty > 0) note(std::to_string(real_empty) + " real test tunes had no notes and were left out");
+  eval::JudgeOptions judge_options;
+  judge_options.seed = o.seed;
+  const eval::SetJudgement j = eval::JudgeSets(judged_tunes, real_tunes, judge_options);
+  if (j.generated_empty > 0)
+    note(std::to_string(j.generated_empty) + " judged tunes had no notes and were left out of the statistics");
+  if (j.real_empty > 0) note(std::to_string(j.real_empty) + " real test tunes had no notes and were left out");
   nlohmann::json features = {{"real_set", "test"},
-                             {"real_tunes", real_features.size()},
-                             {"generated_tunes", gen_features.size()},
-                             {"real_mean", report::FeatureMeansToJson(real_features)},
-                             {"generated_mean", report::FeatureMeansToJson(gen_features)}};
-  auto table = eval::CompareFeatureSets(real_features, gen_features);
-  if (table.ok()) {
-    features["comparison"] = report::FeatureComparisonsToJson(*table);
-  } else {
-    note("feature comparison not measured: " + table.status().message());
-  }
+                             {"real_tunes", j.real_features.size()},
+                             {"generated_tunes", j.generated_features.size()},
+                             {"real_mean", report::FeatureMeansToJson(j.real_features)},
+                             {"generated_mean", report::FeatureMeansToJson(j.generated_features)}};
+  if (j.comparison) features["comparison"] = report::FeatureComparisonsToJson(*j.comparison);
+  else note("feature comparison not measured: " + j.comparison_error);
   r["features"] = features;
-  r["histograms"] = report::FeatureHistogramsToJson(real_features, gen_features);
+  r["histograms"] = report::FeatureHistogramsToJson(j.real_features, j.generated_features);
+  r["structure"] = report::StructureToJson(j);
+  r["classifier"] = report::ClassifierToJson(j, judge_options);
+  if (!j.generated_vs_real) note("classifier test not run: " + j.generated_vs_real_error);
+  if (j.generated_vs_real && j.real_vs_real) {
+    std::cerr << kMe << ": classifier ROC AUC " << Fixed(j.generated_vs_real->auc, 3) << " (real vs real "
+              << Fixed(j.real_vs_real->auc, 3) << ")\n";
+  }
 
   // Novelty, generated and real test tunes side by side, against the train split.
   if (unindexed > 0) note(std::to_string(unindexed) + " training tunes could not be indexed for novelty");
@@ -451,10 +398,12 @@ int RunEval(const EvalCommandOptions& o) {
                   {"real", report::NoveltySummaryToJson(eval::SummariseNovelty(real_novelty))}};
 
   // Training curves from the model's metrics log.
-  if (auto curves = report::ReadTrainingCurves(train::MetricsPath(o.model)); curves.ok()) {
-    r["training"] = *curves;
-  } else {
-    note("no training curves: " + curves.status().message());
+  if (loaded) {
+    if (auto curves = report::ReadTrainingCurves(train::MetricsPath(o.model)); curves.ok()) {
+      r["training"] = *curves;
+    } else {
+      note("no training curves: " + curves.status().message());
+    }
   }
 
   // Examples: the first tunes (by index) the reader accepted, not a choice
@@ -475,8 +424,9 @@ int RunEval(const EvalCommandOptions& o) {
   nlohmann::json examples = nlohmann::json::array();
   for (size_t i = 0; i < checked.size() && static_cast<int>(examples.size()) < o.examples; ++i) {
     if (!checked[i].read) continue;
-    const EvalSample& s = sampled->tunes[i];
-    nlohmann::json ex = {{"title", s.title}, {"abc", s.abc}, {"seed", s.seed}};
+    const EvalSample& s = tunes[i];
+    nlohmann::json ex = {{"title", s.title}, {"abc", s.abc}};
+    if (sampled) ex["seed"] = s.seed;
     if (sample_novelty[i]) ex["novelty"] = report::TuneNoveltyToJson(*sample_novelty[i]);
     const std::string stem = "tune" + std::to_string(examples.size() + 1);
     if (!o.report_dir.empty() && !checked[i].midi.empty()) {
@@ -515,14 +465,19 @@ int RunEval(const EvalCommandOptions& o) {
 
 void AddEvalCommand(CLI::App& app) {
   auto o = std::make_shared<EvalCommandOptions>();
-  auto* cmd = app.add_subcommand("eval", "Evaluate a model: likelihood, validity, musical statistics, novelty");
-  cmd->add_option("--model", o->model, "Model file (a checkpoint written by tunesmith train)")->required();
+  auto* cmd = app.add_subcommand("eval", "Evaluate a model or a set of tunes: likelihood, validity, musical statistics and structure, novelty");
+  cmd->add_option("--model", o->model,
+                  "Model file (a checkpoint written by tunesmith train); optional with --tunes (no likelihood then)");
+  cmd->add_option("--tunes", o->tunes,
+                  "ABC files or folders of tunes already written (e.g. tunesmith generate -n 300 output): judge "
+                  "these instead of sampling");
   cmd->add_option("--corpus", o->corpus,
                   "ABC files or folders: the test split is scored and compared, the train split indexed for novelty "
                   "(pass the corpus the model was trained on)")
       ->required();
   cmd->add_option("--samples", o->samples, "Tunes to sample")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Tune i is sampled with seed + i")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Tune i is sampled with seed + i; also seeds the classifier test's folds")
+      ->capture_default_str();
   cmd->add_option("--report", o->report_dir, "Write report.json, report.html, audio/ and midi/ into this folder");
   cmd->add_flag("--json", o->json, "Print report.json on stdout (docs/report.md)");
   cmd->add_option("--temperature", o->temperature, "Softmax temperature")->capture_default_str();

@@ -9,6 +9,8 @@
 #include "corpus/novelty_index.h"
 #include "eval/features.h"
 #include "eval/novelty.h"
+#include "eval/set_judgement.h"
+#include "eval/structure_summary.h"
 #include "tokens/tokenizer.h"
 
 namespace tunesmith::eval {
@@ -82,6 +84,69 @@ TEST(EvalCorpusTest, FeaturesStayInTheirRanges) {
   }
   // Folk tunes end on their tonic far more often than not.
   EXPECT_GT(ends_on_tonic, tunes * 6 / 10);
+}
+
+double FigureValue(const std::vector<StructureFigure>& figures, const std::string& key) {
+  for (const StructureFigure& f : figures)
+    if (f.key == key && f.value) return *f.value;
+  ADD_FAILURE() << key << " not measured";
+  return 0;
+}
+
+// What the issue says real tunes do; the bounds are loose, the order strict.
+TEST(EvalCorpusTest, RealTunesHaveTheStructureOfComposedMusic) {
+  SKIP_WITHOUT_CORPUS();
+  std::vector<TuneStructure> tunes;
+  for (const corpus::CorpusTune& t : Nottingham().tunes) {
+    const TuneStructure s = ComputeStructure(t.tune);
+    EXPECT_GE(s.parts, 1) << t.tune.Describe();
+    EXPECT_LE(s.strong_chord_tones, s.strong_beats);
+    tunes.push_back(s);
+  }
+  const std::vector<StructureFigure> f = SummariseStructure(tunes);
+  // A 2-bar idea comes back 4 bars later far more often than in the next bar.
+  EXPECT_GT(FigureValue(f, "bar_repeat_exact_4"), 0.1);
+  EXPECT_GT(FigureValue(f, "bar_repeat_exact_4"), 3 * FigureValue(f, "bar_repeat_exact_1"));
+  EXPECT_GE(FigureValue(f, "bar_repeat_similar_4"), FigureValue(f, "bar_repeat_exact_4"));
+  EXPECT_GT(FigureValue(f, "duplicated_bars"), 0.3);
+  EXPECT_GT(FigureValue(f, "phrase_similarity"), 0.3);
+  EXPECT_GT(FigureValue(f, "first_part_ends_on_tonic"), 0.6);
+  EXPECT_GT(FigureValue(f, "register_rise"), 0);
+  EXPECT_GT(FigureValue(f, "key_in_dgae"), 0.8);
+  EXPECT_LT(FigureValue(f, "above_b5"), 0.1);
+  EXPECT_GT(FigureValue(f, "jig_tunes_classic"), 0.6);
+  EXPECT_GT(FigureValue(f, "strong_beat_chord_tones"), 0.8);
+  EXPECT_GT(FigureValue(f, "final_note_in_final_chord"), 0.9);
+  EXPECT_GT(FigureValue(f, "rhythm_meter_agree"), 0.8);
+}
+
+// Two real splits look alike to the classifier; real tunes against the
+// same tunes an octave higher do not.
+TEST(EvalCorpusTest, ClassifierTellsOnlyWhatDiffers) {
+  SKIP_WITHOUT_CORPUS();
+  std::vector<const abc::Tune*> test, valid;
+  std::vector<abc::Tune> octave_up;
+  for (const corpus::CorpusTune& t : Nottingham().tunes) {
+    if (t.split == corpus::Split::kTest) test.push_back(&t.tune);
+    if (t.split == corpus::Split::kValid) valid.push_back(&t.tune);
+    if (t.split == corpus::Split::kTest) {
+      abc::Tune up = t.tune;
+      for (abc::Element& e : up.body)
+        for (abc::Pitch& p : e.pitches) ++p.octave;
+      octave_up.push_back(std::move(up));
+    }
+  }
+  const SetJudgement same = JudgeSets(valid, test);
+  ASSERT_TRUE(same.generated_vs_real.has_value()) << same.generated_vs_real_error;
+  EXPECT_LT(same.generated_vs_real->auc, 0.7);
+  ASSERT_TRUE(same.real_vs_real.has_value()) << same.real_vs_real_error;
+  EXPECT_LT(same.real_vs_real->auc, 0.7);
+
+  std::vector<const abc::Tune*> up;
+  for (const abc::Tune& t : octave_up) up.push_back(&t);
+  const SetJudgement moved = JudgeSets(up, test);
+  ASSERT_TRUE(moved.generated_vs_real.has_value()) << moved.generated_vs_real_error;
+  EXPECT_GT(moved.generated_vs_real->auc, 0.95);
 }
 
 }  // namespace

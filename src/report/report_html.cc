@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "report/report_json.h"
+#include "report/report_structure.h"
 #include "report/report_view.h"
 #include "report/svg_chart.h"
 
@@ -35,6 +36,8 @@ table { border-collapse: collapse; margin: 8px 0; font-size: 14px; }
 th, td { border: 1px solid #ddd; padding: 4px 10px; text-align: right; }
 th { background: #f4f4f4; }
 td:first-child, th:first-child { text-align: left; }
+tr.group th { text-align: left; background: #e8eef4; }
+table.structure td:nth-child(4) { text-align: left; color: #555; }
 table.kv td, table.kv th { text-align: left; }
 .explain { color: #555; font-size: 14px; max-width: 900px; }
 .missing { color: #999; font-style: italic; }
@@ -165,7 +168,8 @@ void Header(std::string& out, const json& r, const HtmlOptions& o) {
     out += "</ul>\n";
   }
   out += "<nav><a href=\"#likelihood\">likelihood</a><a href=\"#validity\">validity</a>"
-         "<a href=\"#features\">features</a><a href=\"#histograms\">histograms</a><a href=\"#novelty\">novelty</a>"
+         "<a href=\"#features\">features</a><a href=\"#histograms\">histograms</a>"
+         "<a href=\"#structure\">structure</a><a href=\"#classifier\">classifier test</a><a href=\"#novelty\">novelty</a>"
          "<a href=\"#training\">training</a><a href=\"#examples\">example tunes</a></nav>\n</header>\n";
 }
 
@@ -555,6 +559,7 @@ Result<std::string> RenderReportHtml(const nlohmann::json& report, const std::st
     Validity(out, report);
     Features(out, report);
     Histograms(out, report);
+    out += StructureSectionsHtml(report);
     Novelty(out, report);
     Training(out, report);
     Examples(out, report, dir);

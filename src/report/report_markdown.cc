@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "report/report_json.h"
+#include "report/report_structure.h"
 #include "report/report_view.h"
 #include "report/svg_chart.h"
 
@@ -282,6 +283,7 @@ Result<std::string> WriteReportsMarkdown(const std::vector<NamedReport>& reports
     out += Likelihood(reports) + "\n";
     out += Validity(reports) + "\n";
     out += Features(reports) + "\n";
+    out += StructureSectionsMarkdown(reports) + "\n";
     out += Novelty(reports) + "\n";
     out += Training(reports);
     return out;

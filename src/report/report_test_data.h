@@ -62,6 +62,35 @@ inline nlohmann::json SampleReport() {
                    {"valid", {{{"step", 20}, {"epoch", 1}, {"loss", 2.1}, {"bits_per_token", 3.03}, {"bits_per_tune", 400.5}, {"best", true}},
                               {{"step", 40}, {"epoch", 2}, {"loss", 1.9}, {"bits_per_token", 2.74}, {"bits_per_tune", 350.25}, {"best", true}}}},
                    {"stop_reason", "epochs"}, {"resumes", 0}, {"unreadable_lines", 0}};
+  r["structure"] = {
+      {"real_set", "test"}, {"real_tunes", 48}, {"generated_tunes", 98}, {"similar_bar_threshold", 0.75},
+      {"instrument_range", {{"lowest", 55}, {"highest", 83}}},
+      {"figures",
+       {{{"key", "bar_repeat_exact_4"}, {"group", "repetition"}, {"label", "bar n+4 repeats bar n exactly"},
+         {"unit", "share of bar pairs"}, {"generated", 0.016}, {"real", 0.195}, {"generated_count", 1200},
+         {"real_count", 600}},
+        {{"key", "phrase_similarity"}, {"group", "repetition"}, {"label", "bars 1-3 against bars 5-7"},
+         {"unit", "mean over 8-bar phrases"}, {"generated", 0.12}, {"real", 0.58}, {"generated_count", 190},
+         {"real_count", 90}},
+        {{"key", "register_rise"}, {"group", "form"}, {"label", "part 2 minus part 1, mean pitch"},
+         {"unit", "median over tunes with 2+ parts, semitones"}, {"generated", 0.9}, {"real", 2.0},
+         {"generated_count", 95}, {"real_count", 45}},
+        {{"key", "jig_classic_bars"}, {"group", "rhythm"}, {"label", "6/8 bars made of classic jig figures"},
+         {"unit", "share of full 6/8 bars"}, {"generated", nullptr}, {"real", 0.86}, {"generated_count", 0},
+         {"real_count", 300}}}}};
+  r["classifier"] = {{"method", "logistic regression"}, {"features", {"pitch_range", "bars"}}, {"folds", 5},
+                     {"l2", 1.0}, {"seed", 7},
+                     {"generated_vs_real",
+                      {{"auc", 0.912}, {"tunes_a", 98}, {"tunes_b", 48}, {"folds", 5},
+                       {"fold_auc", {0.88, 0.95, 0.9, 0.91, 0.93}}}},
+                     {"generated_vs_real_key_free",
+                      {{"auc", 0.85}, {"tunes_a", 98}, {"tunes_b", 48}, {"folds", 5},
+                       {"fold_auc", {0.8, 0.9, 0.85, 0.84, 0.86}}}},
+                     {"real_vs_real",
+                      {{"auc", 0.48}, {"tunes_a", 24}, {"tunes_b", 24}, {"folds", 5},
+                       {"fold_auc", {0.4, 0.6, 0.45, 0.5, 0.55}},
+                       {"halvings", {{"count", 3}, {"mean", 0.51}, {"min", 0.48}, {"max", 0.55},
+                                     {"auc", {0.48, 0.5, 0.55}}}}}}};
   nlohmann::json examples = nlohmann::json::array();
   for (int i = 1; i <= 5; ++i) {
     nlohmann::json ex = {{"title", "Tune " + std::to_string(i)}, {"abc", kJigAbc}, {"seed", 100 + i},

@@ -146,7 +146,7 @@ try {
   }
 
   // Tables.
-  for (const t of ['likelihood', 'validity', 'features', 'novelty']) {
+  for (const t of ['likelihood', 'validity', 'features', 'structure', 'classifier', 'novelty']) {
     const rows = await page.$$eval(`table.${t} tr`, (r) => r.length);
     check(`table ${t}`, rows >= 3, `${rows} rows`);
   }
