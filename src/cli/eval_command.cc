@@ -241,6 +241,21 @@ int RunEval(const EvalCommandOptions& o) {
                          {"bits_per_token", e.bits_per_token}, {"bits_per_tune", e.bits_per_tune}};
       std::cerr << kMe << ": test split: " << e.bits_per_token << " bits/token, " << e.bits_per_tune
                 << " bits/tune\n";
+      if (loaded->vocabulary.kind() == tokens::TokenizerKind::kAbcToken) {
+        const train::RepeatProbe p =
+            train::ProbeRepeats(*loaded->model, loaded->vocabulary, test.tunes, 32, positions ? &features : nullptr);
+        r["likelihood"]["repeats"] = {{"repeat_bars", p.repeat_bars},
+                                      {"new_bars", p.new_bars},
+                                      {"repeat_bits_per_token", p.repeat_bits_per_token},
+                                      {"new_bits_per_token", p.new_bits_per_token},
+                                      {"repeat_bits_per_bar", p.repeat_bits_per_bar},
+                                      {"new_bits_per_bar", p.new_bits_per_bar},
+                                      {"repeat_bar_likely", p.repeat_bar_likely}};
+        std::cerr << kMe << ": test split, bars that repeat an earlier bar (" << p.repeat_bars << "): "
+                  << p.repeat_bits_per_bar << " bits/bar, " << p.repeat_bits_per_token << " bits/token, "
+                  << 100 * p.repeat_bar_likely << "% given more than 1/2; new bars (" << p.new_bars
+                  << "): " << p.new_bits_per_bar << " bits/bar, " << p.new_bits_per_token << " bits/token\n";
+      }
     } catch (const c10::Error& e) {
       std::cerr << kMe << ": scoring the test split failed in LibTorch: " << e.what_without_backtrace() << "\n";
       return kExitUsage;
