@@ -155,7 +155,9 @@ class BodyWriter {
       out_ += '}';
     }
     for (const auto& d : e.decorations) {
+      // A letter where ABC has one: abc2midi rejects "!downbow!" after "." or "~".
       if (d == "~" || d == ".") out_ += d;
+      else if (char letter = DecorationLetter(d)) out_ += letter;
       else if (d.find('!') != std::string::npos) out_ += "+" + d + "+";  // read from +...+
       else out_ += "!" + d + "!";
     }

@@ -37,7 +37,8 @@ TEST(WriterTest, RoundTripTable) {
   const std::pair<const char*, const char*> cases[] = {
       {"|: \"D/f+\"A>B (3cde :|1 f2 g2 :|2 a4 ||", "|: \"D/F#\"A>B (3cde:|1 f2 g2:|2 a4||"},
       {"[1 A4 :| [2 B4 |]", "[1 A4:|2 B4|]"},
-      {"{ga}~A2 .B !trill!c +A2c2+ [CEG]2 z2 x2 | Z |", "{ga}~A2 .B !trill!c [Ac]2 [CEG]2 z2 x2| z8|"},
+      {"{ga}~A2 .B !trill!c +A2c2+ [CEG]2 z2 x2 | Z |", "{ga}~A2 .B Tc [Ac]2 [CEG]2 z2 x2| z8|"},
+      {".vF2 .!accent!G2 !segno!A !mf!B", ".vF2 .LG2 SA !mf!B"},  // abc2midi: no "!name!" after "."
       {"A-A B-|B c< d (3:2:2e2f |", "A-A B-|B c< d (3:2:2e2f|"},
       {"A2 [M:3/4] B2 | [K:Ador] c | | d", "A2[M:3/4] B2|[K:Ador] c| | d"},
       {"\"^above\"\"_below\"A \"Fine\"B", "\"^above\"\"_below\"A \"^Fine\"B"},
