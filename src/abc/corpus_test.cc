@@ -51,7 +51,8 @@ TEST_P(CorpusTest, ReadsNearlyEveryTune) {
   EXPECT_GE(read, seen * 995 / 1000) << read << " of " << seen << " read";
 }
 
-// parse(write(parse(x))) == parse(x), for both the tune's own L: and L:1/8.
+// parse(write(parse(x))) == parse(x), for both the tune's own L: and L:1/8;
+// beamed by beat, the same music, and the blanks written are the blanks read.
 TEST_P(CorpusTest, RoundTripsEveryTune) {
   int tunes = 0;
   for (const auto& file : CorpusFiles(GetParam())) {
@@ -59,18 +60,26 @@ TEST_P(CorpusTest, RoundTripsEveryTune) {
     ASSERT_TRUE(result.ok());
     for (const Tune& tune : result->tunes) {
       for (bool own_unit : {true, false}) {
-        WriteOptions options;
-        options.keep_unit_length = own_unit;
-        std::string text = WriteTune(tune, options);
-        ReadResult again = ReadAbc(text, "written");
-        ASSERT_EQ(again.tunes.size(), 1u) << tune.Describe() << " written as\n" << text;
-        std::string why;
-        EXPECT_TRUE(SameTune(tune, again.tunes[0], &why)) << tune.Describe() << ": " << why << "\n" << text;
-        ++tunes;
+        for (bool by_beat : {false, true}) {
+          WriteOptions options;
+          options.keep_unit_length = own_unit;
+          options.beam_by_beat = by_beat;
+          std::string text = WriteTune(tune, options);
+          ReadResult again = ReadAbc(text, "written");
+          ASSERT_EQ(again.tunes.size(), 1u) << tune.Describe() << " written as\n" << text;
+          std::string why;
+          EXPECT_TRUE(SameTune(tune, again.tunes[0], &why, !by_beat)) << tune.Describe() << ": " << why << "\n" << text;
+          if (by_beat) {
+            WriteOptions as_read = options;
+            as_read.beam_by_beat = false;
+            EXPECT_EQ(WriteTune(again.tunes[0], as_read), text) << tune.Describe();
+          }
+          ++tunes;
+        }
       }
     }
   }
-  EXPECT_GT(tunes, 2000);
+  EXPECT_GT(tunes, 4000);
 }
 
 // Every tune moved to C (what the tokenizer does), F#, Eb and C#: every note

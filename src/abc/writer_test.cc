@@ -53,6 +53,7 @@ TEST(WriterTest, RoundTripTable) {
       {"z :|2 g3 ||", " z:|2 g3||"},                  // a line that would read as a z: field
       {"+fine!+A", "+fine!+A"},                        // a +decoration+ holding a '!'
       {"[c!!e]", "[ce]"},                              // an empty decoration inside a chord
+      {"A B\nK:A\n((3 cde) f|", "A B\nK:A\n((3cde) f|"},  // slur and tuplet opening a line: no blank between
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);
