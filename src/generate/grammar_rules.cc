@@ -1,0 +1,230 @@
+// GrammarRules: what the mask knows of a vocabulary and its options.
+#include "generate/grammar_mask.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
+#include "generate/grammar_internal.h"
+
+namespace tunesmith::generate {
+
+using abc::BarKind;
+using abc::Rational;
+using tokens::TokenClass;
+using internal::Bit;
+using internal::kMinFinalNote;
+using internal::kMaxBarEighths;
+using internal::kMaxTupletNotes;
+
+namespace {
+
+std::string JoinTokens(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+
+}  // namespace
+
+size_t GrammarRules::FinishKeyHash::operator()(const FinishKey& k) const {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](int64_t v) {
+    h ^= static_cast<uint64_t>(v);
+    h *= 1099511628211ull;
+  };
+  for (const Rational& r :
+       {k.used, k.bar, k.comp, k.dur_factor, k.tuplet_factor, k.broken_factor, k.need_len, k.broken_len, k.tuplet_len}) {
+    mix(r.num());
+    mix(r.den());
+  }
+  mix(k.tuplet_left);
+  mix(k.flags);
+  return static_cast<size_t>(h);
+}
+
+int32_t GrammarRules::Id(TokenClass cls, BarKind bar) const {
+  return cls == TokenClass::kBar ? bar_ids_[static_cast<int>(bar)] : -1;
+}
+
+Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Vocabulary& vocab,
+                                                               const GrammarOptions& options) {
+  if (vocab.kind() != tokens::TokenizerKind::kAbcToken) {
+    return Status::Error("the grammar mask needs an abc-token model; this one is " +
+                         std::string(tokens::TokenizerKindName(vocab.kind())));
+  }
+  auto rules = std::shared_ptr<GrammarRules>(new GrammarRules());
+  rules->vocab_ = vocab;
+  rules->options_ = options;
+  const int32_t V = vocab.size();
+  rules->info_.resize(V);
+
+  std::vector<Rational> atoms = {Rational(1)};
+  std::vector<std::string> meters, modes, rhythms;
+  Rational max_bar(0);
+  Rational min_tuplet_factor(1);
+  bool has_pitch = false, has_double_broken = false, has_broken = false;
+  for (int32_t id = 0; id < V; ++id) {
+    const std::string& text = vocab.Token(id);
+    auto token = tokens::ParseToken(text);
+    if (!token) continue;
+    Info& info = rules->info_[id];
+    info.token = *token;
+    bool valid = true;
+    switch (token->cls) {
+      case TokenClass::kSpecial:
+        valid = text == "</s>";
+        if (valid) rules->eos_ = id;
+        break;
+      case TokenClass::kMeter: {
+        const Rational bar = Rational(token->meter.num * 8, token->meter.den);
+        valid = bar > Rational(0) && bar <= Rational(kMaxBarEighths);
+        if (valid) {
+          max_bar = std::max(max_bar, bar);
+          meters.push_back(text);
+        }
+        break;
+      }
+      case TokenClass::kMode: modes.push_back(text); break;
+      case TokenClass::kRhythm:
+        rhythms.push_back(text);
+        rules->rhythm_ids_.push_back(id);
+        break;
+      case TokenClass::kInlineMeter:
+      case TokenClass::kInlineKey: valid = false; break;
+      case TokenClass::kPitch:
+        has_pitch = true;
+        info.tonic = token->pitch.step == 0 &&
+                     (token->pitch.accidental == abc::Accidental::kNone || token->pitch.accidental == abc::Accidental::kNatural);
+        break;
+      case TokenClass::kDuration: atoms.push_back(token->duration); break;
+      case TokenClass::kBar: rules->bar_ids_[static_cast<int>(token->bar)] = id; break;
+      case TokenClass::kEnding:
+        valid = token->ending == "1" || token->ending == "2";
+        if (valid) (token->ending == "1" ? rules->ending1_ : rules->ending2_) = id;
+        break;
+      case TokenClass::kTuplet: {
+        const auto& t = token->tuplet;
+        valid = t.p >= 2 && t.p <= kMaxTupletNotes && t.r >= 1 && t.r <= kMaxTupletNotes && t.q >= 1;
+        if (valid) min_tuplet_factor = std::min(min_tuplet_factor, Rational(t.q, t.p));
+        break;
+      }
+      case TokenClass::kBroken:
+        valid = std::abs(token->broken) <= 2;
+        has_broken |= valid;
+        has_double_broken |= valid && std::abs(token->broken) == 2;
+        break;
+      case TokenClass::kChordSymbol: valid = options.chord_symbols; break;
+      default: break;
+    }
+    info.valid = valid;
+  }
+
+  auto need = [&](bool ok, const std::string& what) -> Status {
+    return ok ? Status::Ok() : Status::Error("the model's vocabulary has no " + what + "; it cannot write a tune");
+  };
+  for (Status s : {need(!meters.empty(), "meter (M:) token"), need(!modes.empty(), "mode (K:) token"),
+                   need(!rhythms.empty(), "rhythm (R:) token"), need(has_pitch, "pitch token"),
+                   need(rules->bar_ids_[static_cast<int>(BarKind::kSingle)] >= 0, "'|' token"),
+                   need(rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
+                            rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0 ||
+                            (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] >= 0 &&
+                             rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] >= 0),
+                        "way to close a tune (|] or || or both |: and :|)"),
+                   need(rules->eos_ >= 0, "</s> token")}) {
+    if (!s.ok()) return s;
+  }
+  rules->plain_end_ = rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
+                      rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0;
+  // An ending needs its partner and the repeat sign that separates them.
+  if (rules->ending1_ < 0 || rules->ending2_ < 0 || rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0) {
+    for (int32_t id : {rules->ending1_, rules->ending2_}) {
+      if (id >= 0) rules->info_[id].valid = false;
+    }
+    rules->ending1_ = rules->ending2_ = -1;
+  }
+
+  auto forced = [&](const std::string& token, const std::vector<std::string>& have, const char* what) -> Status {
+    if (token.empty() || std::find(have.begin(), have.end(), token) != have.end()) return Status::Ok();
+    return Status::Error("the model has no " + std::string(what) + " token '" + token + "'; it knows " + JoinTokens(have));
+  };
+  for (Status s : {forced(options.meter, meters, "meter"), forced(options.mode, modes, "mode"),
+                   forced(options.rhythm, rhythms, "rhythm")}) {
+    if (!s.ok()) return s;
+  }
+  const Structure& st = options.structure;
+  for (const auto& part : st.parts) {
+    if (part.repeated && (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] < 0 ||
+                          rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0)) {
+      return Status::Error("--parts asks for repeated parts but the model has no '|:' or ':|' token");
+    }
+  }
+  if (!st.free() && rules->bar_ids_[static_cast<int>(BarKind::kDouble)] < 0 &&
+      rules->bar_ids_[static_cast<int>(BarKind::kFinal)] < 0) {
+    return Status::Error("--parts needs the '||' or '|]' token, which the model does not have");
+  }
+
+  if (!options.rhythm.empty() && !options.meter.empty() && options.rhythm == "R:hornpipe" &&
+      options.meter != "M:2/4" && options.meter != "M:4/4") {
+    return Status::Error("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
+  }
+
+  // A meter is only offered when its bar can be filled with the vocabulary's lengths.
+  if (!options.meter.empty()) {
+    const auto m = tokens::ParseToken(options.meter);
+    max_bar = std::max(max_bar, Rational(m->meter.num * 8, m->meter.den));
+  }
+  rules->fill_ = TimeFill(atoms, max_bar);
+  for (int32_t id = 0; id < V; ++id) {
+    Info& info = rules->info_[id];
+    if (info.valid && info.token.cls == TokenClass::kMeter &&
+        !rules->fill_.Fillable(Rational(info.token.meter.num * 8, info.token.meter.den))) {
+      info.valid = false;
+    }
+  }
+
+  if (!options.meter.empty() && !rules->info_[vocab.Id(options.meter)].valid) {
+    return Status::Error("the model's note lengths cannot fill a bar of " + options.meter.substr(2));
+  }
+
+  // Groups: the tonic's pitches, every other pitch, every chord symbol; the rest alone.
+  int chord_group = -1;
+  for (int32_t id = 0; id < V; ++id) {
+    Info& info = rules->info_[id];
+    if (!info.valid) continue;
+    int* shared = info.token.cls == TokenClass::kPitch         ? (info.tonic ? &rules->tonic_group_ : &rules->pitch_group_)
+                  : info.token.cls == TokenClass::kChordSymbol ? &chord_group
+                                                               : nullptr;
+    if (shared && *shared >= 0) {
+      info.group = *shared;
+      rules->groups_[*shared].members.push_back(id);
+      continue;
+    }
+    info.group = static_cast<int>(rules->groups_.size());
+    rules->groups_.push_back({id, {id}});
+    if (shared) *shared = info.group;
+  }
+
+  // The termination bound (see the header): bars are bounded by the options,
+  // tokens per bar by the shortest sounding note.
+  Rational shortest = rules->fill_.smallest() * min_tuplet_factor;
+  if (has_broken) shortest = std::min(shortest, rules->fill_.smallest() * Rational(1, has_double_broken ? 4 : 2));
+  const Rational notes = max_bar / shortest;
+  const int64_t notes_per_bar = (notes.num() + notes.den() - 1) / notes.den();
+  // chord symbol, [ pitches ], duration, tie, tuplet, broken mark
+  const int64_t per_note = 1 + (2 + options.max_chord_notes) + 1 + 1 + 1 + 1;
+  const int64_t per_bar = notes_per_bar * per_note + 4;
+  int64_t bars;
+  if (st.free()) {
+    bars = std::max(options.min_bars, 0) + 4 + options.soft_max_tokens / 2;
+    rules->max_tokens_ = 5 + std::max(options.soft_max_tokens, 0) + (std::max(options.min_bars, 0) + 4) * per_bar;
+    rules->max_tokens_ = std::min(rules->max_tokens_, 5 + bars * per_bar);
+  } else {
+    bars = static_cast<int64_t>(st.parts.size()) * (st.bars_per_part + 2) + 1;
+    rules->max_tokens_ = 5 + bars * per_bar + 3 * static_cast<int64_t>(st.parts.size());
+  }
+  return std::shared_ptr<const GrammarRules>(std::move(rules));
+}
+
+}  // namespace tunesmith::generate
