@@ -17,7 +17,7 @@ using internal::Bit;
 using internal::kMinFinalNote;
 
 bool GrammarState::RhythmFits(const tokens::Token& rhythm) const {
-  return rhythm.rhythm != "hornpipe" || (meter_den_ == 4 && (meter_num_ == 2 || meter_num_ == 4));
+  return internal::RhythmFitsMeter(rules_->options_, rhythm.rhythm, meter_num_, meter_den_);
 }
 
 bool GrammarState::Viable() const {
@@ -86,16 +86,24 @@ bool GrammarState::CanFinishBar() const {
               (first_open ? 256u : 0u);
   // The bar closes the tune and its last note so far is not the tonic: one more note must come.
   const bool final_bar = FinalBar();
+  const bool chord_ok = EndChordOk();  // the tonic triad sounds (or no chord)
   key.flags |= (final_bar ? 512u : 0u) | (last_tonic_ ? 1024u : 0u) |
-               (last_sound_ >= kMinFinalNote ? 2048u : 0u);
+               (last_sound_ >= kMinFinalNote ? 2048u : 0u) | (chord_ok ? 4096u : 0u);
+  // A tie from a note shorter than a beat goes on inside the bar.
+  const bool tie_crosses = tie && TieMayCross();
+  key.flags |= tie_crosses ? 8192u : 0u;
   auto found = r.finish_memo_.find(key);
   if (found != r.finish_memo_.end()) return found->second;
 
-  // Can y be filled with plain notes, the last at least kMinFinalNote long?
-  auto ends_long = [&](Rational y) {
+  // In the last bar a chord symbol off the tonic triad is waiting for its
+  // note: a later note must bring the tonic chord back.
+  const bool two_notes = final_bar && needs_note && !chord_ok;
+  // Can y be filled with plain notes, the last at least kMinFinalNote long
+  // (and, with `two`, at least two of them)?
+  auto ends_long = [&](Rational y, bool two) {
     for (Rational a : fill.atoms()) {
       if (a > y) break;
-      if (a >= kMinFinalNote && fill.Fillable(y - a)) return true;
+      if (a >= kMinFinalNote && fill.Fillable(y - a) && (!two || y > a)) return true;
     }
     return false;
   };
@@ -108,7 +116,7 @@ bool GrammarState::CanFinishBar() const {
       const Rational x = t->at - u;
       if (x < Rational(0)) continue;
       if (x == Rational(0)) {
-        if (must_add || (tie_open && !t->single) || !tonic) continue;
+        if (must_add || (tie_open && (!t->single || !tie_crosses)) || !tonic) continue;
         return true;
       }
       if (!final_bar) {
@@ -120,14 +128,15 @@ bool GrammarState::CanFinishBar() const {
         // The tied note (the last pitch again) first.
         for (Rational a : fill.atoms()) {
           if (a > x) break;
-          if (a == x ? last_tonic_ && a >= kMinFinalNote : ends_long(x - a)) return true;
+          // (It takes the waiting chord symbol, if any.)
+          if (a == x ? last_tonic_ && a >= kMinFinalNote && !two_notes : ends_long(x - a, false)) return true;
         }
         continue;
       }
-      if (ends_long(x)) return true;
+      if (ends_long(x, two_notes)) return true;
     }
     if (pick.any && u < bar_len_) {
-      if (u > Rational(0) && u.den() == 1 && !must_add && (!tie_open || pick.single)) return true;
+      if (u > Rational(0) && u.den() == 1 && !must_add && (!tie_open || (pick.single && tie_crosses))) return true;
       // Notes up to the next whole eighth short of the bar (at least one note).
       Rational next(u.num() / u.den() + 1);
       const Rational gap = next - u;
@@ -162,7 +171,9 @@ bool GrammarState::CanFinishBar() const {
       result = close(u1 + broken_factor_ * broken_len_, false, false, !final_bar);  // nor a broken pair's
     } else {
       const Rational sound = dur_factor == Rational(0) ? last_sound_ : d * dur_factor;
-      result = close(u1, needs_note, tie, !final_bar || (last_tonic_ && sound >= kMinFinalNote));
+      // Ending here needs the tonic, long enough, under the tonic chord; a
+      // note still to come can carry the tonic chord symbol.
+      result = close(u1, needs_note, tie, !final_bar || (last_tonic_ && sound >= kMinFinalNote && chord_ok));
     }
     if (result) break;
   }

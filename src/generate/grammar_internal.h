@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "abc/rational.h"
 #include "abc/tune.h"
+#include "generate/grammar_mask.h"
 
 namespace tunesmith::generate::internal {
 
@@ -16,5 +18,9 @@ constexpr int kMaxTupletNotes = 9;
 // squeezed in after the melody has stopped elsewhere.
 inline const abc::Rational kMinFinalNote(1);
 constexpr int64_t kMaxBarEighths = 48;
+
+// Whether R:`rhythm` may stand with M:num/den under `options`: abc2midi plays
+// hornpipes only in 2/4 and 4/4; with rhythm_meter, RhythmHasMeter.
+bool RhythmFitsMeter(const GrammarOptions& options, std::string_view rhythm, int num, int den);
 
 }  // namespace tunesmith::generate::internal

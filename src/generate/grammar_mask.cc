@@ -29,7 +29,92 @@ const char* BarText(BarKind k) {
   return "?";
 }
 
+// A chord on the tonic whose third agrees with the mode's: no major (or
+// dominant, sixth, augmented) tonic chord where the mode's third is minor, no
+// minor one where it is major. Diminished tonic chords (passing chords in
+// the NMD) are left alone.
+bool TonicQualityFits(tokens::ChordQuality q, bool minor_third) {
+  using Q = tokens::ChordQuality;
+  const bool major_third = q == Q::kMajor || q == Q::kDominant7 || q == Q::kMajor7 || q == Q::kMajor6 ||
+                           q == Q::kAugmented || q == Q::kAugmented7;
+  const bool minor = q == Q::kMinor || q == Q::kMinor7 || q == Q::kMinor6;
+  return minor_third ? !major_third : !minor;
+}
+
 }  // namespace
+
+// ---- chords and pitches ---------------------------------------------------------
+
+bool GrammarState::TieMayCross() const {
+  return !rules_->options_.tie_over_beat || last_sound_ >= beat_;
+}
+
+bool GrammarState::EndChordOk() const {
+  const GrammarOptions& o = rules_->options_;
+  if (!o.final_tonic_chord || !o.chord_symbols || triad_id_ < 0 || o.structure.free()) return true;
+  return chord_symbol_pending_ ? pending_chord_tonic_ : last_chord_tonic_;
+}
+
+int GrammarState::Sounding(const abc::Pitch& pitch, bool new_bar) const {
+  int alter = signature_[pitch.step];
+  if (!new_bar && carried_ && pitch.octave >= -5 && pitch.octave <= 5) {
+    const int8_t carried = carry_[pitch.step * kOctaves + pitch.octave + 5];
+    if (carried != kNoCarry) alter = carried;
+  }
+  return abc::MidiNumber(pitch, alter);
+}
+
+bool GrammarState::InWindow(int32_t id) const {
+  const int midi = Sounding(rules_->info_[id].token.pitch, false);
+  return midi >= lowest_ && midi <= highest_;
+}
+
+void GrammarState::CarryAccidental(const abc::Pitch& pitch) {
+  if (pitch.accidental == abc::Accidental::kNone || pitch.octave < -5 || pitch.octave > 5) return;
+  carry_[pitch.step * kOctaves + pitch.octave + 5] = static_cast<int8_t>(abc::AccidentalAlter(pitch.accidental));
+  carried_ = true;
+}
+
+int GrammarState::SoundingPitch(int32_t id) const {
+  if (!mode_known_ || id < 0 || id >= rules_->size() || rules_->info_[id].token.cls != TokenClass::kPitch) return -1;
+  return Sounding(rules_->info_[id].token.pitch, false);
+}
+
+Status GrammarState::SetPitchRange(int lowest_midi, int highest_midi) {
+  const std::string window = std::to_string(lowest_midi) + ".." + std::to_string(highest_midi);
+  if (highest_midi - lowest_midi < 12) {
+    return Status::Error("a pitch range must span at least an octave (12 semitones); MIDI " + window + " spans " +
+                         std::to_string(highest_midi - lowest_midi));
+  }
+  // A C inside, here and at the start of any later bar: the tune can end on
+  // its tonic. (C is natural in the signature of every mode on C.)
+  bool here = false, later = false;
+  if (rules_->tonic_group_ >= 0) {
+    for (int32_t id : rules_->groups_[rules_->tonic_group_].members) {
+      const abc::Pitch& p = rules_->info_[id].token.pitch;
+      const int now = Sounding(p, false), fresh = Sounding(p, true);
+      here |= now >= lowest_midi && now <= highest_midi;
+      later |= fresh >= lowest_midi && fresh <= highest_midi;
+    }
+  }
+  if (!here || !later) {
+    return Status::Error("no C of the model's vocabulary sounds in MIDI " + window + ": the tune could not end on its tonic");
+  }
+  if (tie_pitch_ >= 0) {
+    const abc::Pitch& p = rules_->info_[tie_pitch_].token.pitch;
+    for (bool new_bar : {false, true}) {
+      const int midi = Sounding(p, new_bar);
+      if (midi < lowest_midi || midi > highest_midi) {
+        return Status::Error("a tie is open to '" + rules_->vocab_.Token(tie_pitch_) + "' (MIDI " + std::to_string(midi) +
+                             "), outside MIDI " + window);
+      }
+    }
+  }
+  ranged_ = true;
+  lowest_ = lowest_midi;
+  highest_ = highest_midi;
+  return Status::Ok();
+}
 
 // ---- the state machine ---------------------------------------------------------
 
@@ -158,6 +243,7 @@ void GrammarState::StartNote() {
   last_start_ = used_;
   used_ += f;
   dur_open_ = true;
+  if (chord_symbol_pending_) last_chord_tonic_ = pending_chord_tonic_;  // the chord sounds from this note on
   chord_symbol_pending_ = false;
   last_ = Last::kNote;
 }
@@ -268,14 +354,28 @@ bool GrammarState::Apply(int32_t id) {
     case TokenClass::kMeter:
       if (phase_ != Phase::kMeter || (!o.meter.empty() && t.text != o.meter)) return false;
       bar_len_ = Rational(t.meter.num * 8, t.meter.den);
+      beat_ = t.meter.den >= 8 && t.meter.num % 3 == 0 ? Rational(24, t.meter.den)
+              : t.meter.den <= 4                        ? Rational(2)
+                                                        : Rational(8, t.meter.den);
       meter_num_ = t.meter.num;
       meter_den_ = t.meter.den;
       phase_ = Phase::kMode;
       return true;
-    case TokenClass::kMode:
+    case TokenClass::kMode: {
       if (phase_ != Phase::kMode || (!o.mode.empty() && t.text != o.mode)) return false;
       phase_ = Phase::kRhythm;
+      mode_known_ = true;
+      minor_third_ = t.mode == abc::Mode::kMinor || t.mode == abc::Mode::kDorian || t.mode == abc::Mode::kPhrygian ||
+                     t.mode == abc::Mode::kLocrian;
+      triad_id_ = t.mode == abc::Mode::kLocrian ? rules_->dim_triad_
+                  : minor_third_                ? rules_->minor_triad_
+                                                : rules_->major_triad_;
+      abc::Key key;  // C in the tune's mode: the key the body is spelled in
+      key.mode = t.mode;
+      const std::array<int, 7> signature = key.Signature();
+      for (int k = 0; k < 7; ++k) signature_[k] = static_cast<int8_t>(signature[k]);
       return true;
+    }
     case TokenClass::kRhythm:
       if (phase_ != Phase::kRhythm || (!o.rhythm.empty() && t.text != o.rhythm) || !RhythmFits(t)) return false;
       phase_ = Phase::kBody;
@@ -284,6 +384,8 @@ bool GrammarState::Apply(int32_t id) {
       return true;
     case TokenClass::kPitch:
       if (Blocked()) return false;
+      if (ranged_ && !InWindow(id)) return false;
+      CarryAccidental(t.pitch);
       if (chord_notes_ >= 0) {
         if (chord_notes_ >= o.max_chord_notes) return false;
         ++chord_notes_;
@@ -344,6 +446,13 @@ bool GrammarState::Apply(int32_t id) {
       if (NextBarFinal() && !last_tonic_ && (used_ == bar_len_ || (shifted_ && used_ == bar_len_ - pickup_))) {
         return false;
       }
+      // The tied note is the same token; across a bar line (if one may come
+      // next) it loses the bar's accidentals, so it must sound inside the
+      // window there too.
+      if (ranged_ && ClosingKinds(used_) != 0) {
+        const int across = Sounding(rules_->info_[last_pitch_].token.pitch, true);
+        if (across < lowest_ || across > highest_) return false;
+      }
       tie_pitch_ = last_pitch_;
       last_ = Last::kTie;
       ok = true;
@@ -383,6 +492,8 @@ bool GrammarState::Apply(int32_t id) {
     }
     case TokenClass::kChordSymbol:
       if (!o.chord_symbols || Blocked() || chord_notes_ >= 0 || chord_symbol_pending_) return false;
+      if (o.tonic_chord_quality && info.tonic && !TonicQualityFits(t.chord.quality, minor_third_)) return false;
+      pending_chord_tonic_ = id == triad_id_;
       chord_symbol_pending_ = true;
       last_ = Last::kChordSymbol;
       ok = true;
@@ -411,13 +522,19 @@ bool GrammarState::Apply(int32_t id) {
           return false;
         }
         if (!(ClosingKinds(used_) & Bit(kind))) return false;
-        if (tie_pitch_ >= 0 && kind != BarKind::kSingle) return false;
+        if (tie_pitch_ >= 0 && (kind != BarKind::kSingle || !TieMayCross())) return false;
         // The tune ends here: on the tonic. (In the last bar only a pickup closes with '|'.)
-        if (FinalBar() && kind != BarKind::kSingle && !(last_tonic_ && last_sound_ >= kMinFinalNote)) return false;
+        if (FinalBar() && kind != BarKind::kSingle && !(last_tonic_ && last_sound_ >= kMinFinalNote && EndChordOk())) {
+          return false;
+        }
         CloseBar(kind);
       }
       last_ = Last::kBar;
       last_bar_ = kind;
+      if (carried_) {  // accidentals last to the end of their bar
+        carry_.fill(kNoCarry);
+        carried_ = false;
+      }
       ok = true;
       break;
     }
@@ -461,6 +578,19 @@ void GrammarState::Allowed(std::vector<uint8_t>* allowed) const {
     if ((static_cast<int>(g) == r.pitch_group_ || static_cast<int>(g) == r.tonic_group_) && tie_pitch_ >= 0 &&
         chord_notes_ < 0) {
       if (IsAllowed(tie_pitch_)) (*allowed)[tie_pitch_] = 1;
+      continue;
+    }
+    if (ranged_ && (static_cast<int>(g) == r.pitch_group_ || static_cast<int>(g) == r.tonic_group_)) {
+      // The group's pitches differ only by the window: judge one inside it.
+      int32_t inside = -1;
+      for (int32_t id : group.members) {
+        if (InWindow(id)) {
+          inside = id;
+          break;
+        }
+      }
+      if (inside < 0 || !IsAllowed(inside)) continue;
+      for (int32_t id : group.members) (*allowed)[id] = InWindow(id);
       continue;
     }
     if (!IsAllowed(group.representative)) continue;
@@ -525,6 +655,7 @@ std::string GrammarState::Describe() const {
   if (need_ending2_) out += ", [2 due";
   if (need_repeat_start_) out += ", |: due";
   if (final_) out += ", after the final bar";
+  if (ranged_) out += ", pitches MIDI " + std::to_string(lowest_) + ".." + std::to_string(highest_);
   if (closing_) out += ", closing";
   if (!rules_->options_.structure.free()) {
     out += ", part " + std::to_string(part_ + 1) + " bar " + std::to_string(part_bar_ + 1);
