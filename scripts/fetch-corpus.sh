@@ -3,6 +3,8 @@
 #   nottingham/          Nottingham Music Database, original edition
 #   nottingham-cleaned/  the same tunes as cleaned by jukedeck (do not train on both)
 #   oneills1850/         O'Neill's Music of Ireland (1903), music21's ABC edition
+#   ryans-mammoth/       Ryan's Mammoth Collection (1883), music21's ABC edition,
+#                        one tune per file
 # With TUNESMITH_CORPUS_MIRROR=DIR it copies those folders from DIR; otherwise
 # it downloads them from their public homes at pinned commits. Every file is
 # checked against scripts/corpus.sha256. Safe to run again.
@@ -20,6 +22,7 @@ url_for() {  # folder/file -> download URL
     nottingham) echo "https://raw.githubusercontent.com/jukedeck/nottingham-dataset/$nmd_commit/ABC_original/$file" ;;
     nottingham-cleaned) echo "https://raw.githubusercontent.com/jukedeck/nottingham-dataset/$nmd_commit/ABC_cleaned/$file" ;;
     oneills1850) echo "https://raw.githubusercontent.com/cuthbertLab/music21/$music21_commit/music21/corpus/oneills1850/$file" ;;
+    ryans-mammoth) echo "https://raw.githubusercontent.com/cuthbertLab/music21/$music21_commit/music21/corpus/ryansMammoth/$file" ;;
   esac
 }
 

@@ -117,15 +117,17 @@ TEST_F(CliAbcTest, FmtWritesNormalisedAbcOnStdout) {
   fs::path in = Write("in.abc", "X: 5\nT:Reel\nK:G\nM:4/4\n%comment\nL:1/16\nA2B2 c4|]\n");
   Outcome run = Tunesmith("fmt " + Write("t.abc", "X: 5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:G\nA2B2 c4|]\n").string());
   EXPECT_EQ(run.code, 0) << run.err;
-  EXPECT_EQ(run.out, "X:5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:G\nA2B2 c4|]\n");
+  EXPECT_EQ(run.out, "X:5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:G\nA2B2c4|]\n");  // beamed by half bar
+  Outcome kept = Tunesmith("fmt --keep-beams " + (dir_ / "t.abc").string());
+  EXPECT_EQ(kept.out, "X:5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:G\nA2B2 c4|]\n");
 
   Outcome eighths = Tunesmith("fmt --unit-length 1/8 " + (dir_ / "t.abc").string());
-  EXPECT_EQ(eighths.out, "X:5\nT:Reel\nM:4/4\nL:1/8\nR:reel\nK:G\nAB c2|]\n");
+  EXPECT_EQ(eighths.out, "X:5\nT:Reel\nM:4/4\nL:1/8\nR:reel\nK:G\nABc2|]\n");
 
   // G to D is down a fourth (the smaller move): A B c become E F G.
   Outcome moved = Tunesmith("fmt --transpose D " + (dir_ / "t.abc").string());
   EXPECT_EQ(moved.code, 0);
-  EXPECT_EQ(moved.out, "X:5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:D\nE2F2 G4|]\n");
+  EXPECT_EQ(moved.out, "X:5\nT:Reel\nM:4/4\nL:1/16\nR:reel\nK:D\nE2F2G4|]\n");
 
   EXPECT_EQ(Tunesmith("fmt --transpose H " + in.string()).code, 2);
   Outcome bad = Tunesmith("fmt " + Write("bad.abc", kBad).string());

@@ -30,22 +30,6 @@ int StepOfLetter(char c) {
 bool IsNoteLetter(char c) { return StepOfLetter(c) >= 0; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// The decorations ABC 2.1 gives single letters by default.
-const char* LetterDecoration(char c) {
-  switch (c) {
-    case 'H': return "fermata";
-    case 'L': return "accent";
-    case 'M': return "lowermordent";
-    case 'O': return "coda";
-    case 'P': return "uppermordent";
-    case 'S': return "segno";
-    case 'T': return "trill";
-    case 'u': return "upbow";
-    case 'v': return "downbow";
-  }
-  return nullptr;
-}
-
 // Reads up to 4 digits; false if there are none or the number is too long.
 bool ReadNumber(std::string_view s, size_t* i, int* out) {
   size_t start = *i;
@@ -257,8 +241,24 @@ bool TuneParser::ReadMusicLine(std::string_view line) {
       case 'X':
         if (!ReadRest(&i)) return false;
         break;
+      case '=':
+        // Tunes that went through e-mail come quoted-printable encoded (Ryan's
+        // Mammoth): a soft line break '=' ends a line, '=20' is a blank and
+        // '=3D' the '=' itself. None of them means anything in ABC.
+        if (line.find_first_not_of(" \t", i + 1) == std::string_view::npos) {
+          Warn(i, "'=' ending a line read as an e-mail (quoted-printable) soft line break: the line goes on");
+          continued = true;
+          i = line.size();
+        } else if (line.substr(i, 3) == "=20" || line.substr(i, 3) == "=09") {
+          Warn(i, "'" + std::string(line.substr(i, 3)) + "' read as a blank (quoted-printable)");
+          pending_space_ = true;
+          i += 3;
+        } else if (!ReadNoteOrChord(&i)) {
+          return false;
+        }
+        break;
       default:
-        if (c == '^' || c == '_' || c == '=' || IsNoteLetter(c)) {
+        if (c == '^' || c == '_' || IsNoteLetter(c)) {
           if (!ReadNoteOrChord(&i)) return false;
         } else if (const char* name = LetterDecoration(c)) {
           pending_decorations_.push_back(name);
@@ -296,6 +296,12 @@ bool TuneParser::ReadQuoted(size_t* i) {
   for (char c : text) blank = blank && std::isspace(static_cast<unsigned char>(c));
   if (blank) {
     Warn(open, "empty chord symbol skipped");
+    return true;
+  }
+  // Fiddle books write fingerings and string numbers as quoted digits ("4"e,
+  // "0"e, "04"): an annotation above the note, never a chord, and no mistake.
+  if (text.find_first_not_of("0123456789") == std::string::npos) {
+    pending_annotations_.push_back("^" + text);
     return true;
   }
   auto chord = ParseChordSymbol(text);
@@ -352,6 +358,11 @@ bool TuneParser::ReadPitch(size_t* i, Pitch* pitch, Rational* length, bool* tie)
   else if (line_.substr(*i, 2) == "__") { pitch->accidental = Accidental::kDoubleFlat; *i += 2; }
   else if (line_[*i] == '^') { pitch->accidental = Accidental::kSharp; ++*i; }
   else if (line_[*i] == '_') { pitch->accidental = Accidental::kFlat; ++*i; }
+  else if (line_.substr(*i, 3) == "=3D") {  // quoted-printable '=' (see ReadMusicLine)
+    Warn(*i, "'=3D' read as '=' (quoted-printable)");
+    pitch->accidental = Accidental::kNatural;
+    *i += 3;
+  }
   else if (line_[*i] == '=') { pitch->accidental = Accidental::kNatural; ++*i; }
   if (*i < line_.size() && pitch->accidental != Accidental::kNone && (line_[*i] == '/' || IsDigit(line_[*i]))) {
     Warn(*i, "microtonal accidental not modelled: read as a whole semitone");
@@ -534,6 +545,9 @@ bool TuneParser::ReadBar(size_t* i) {
     text += c;
     ++*i;
   }
+  // Ryan's Mammoth ends strains with "[|]|]" and "[|]:|": an invisible bar
+  // line glued to the real one, which is what it means.
+  if (text.size() > 3 && text.compare(0, 3, "[|]") == 0) text.erase(0, 3);
   size_t lead = text.find_first_not_of(':');
   if (lead == std::string::npos) {
     if (text.size() == 1) {

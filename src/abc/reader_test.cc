@@ -74,6 +74,7 @@ TEST(ReaderTest, BarLinesTable) {
       {"[|", BarKind::kStart},        {"|:", BarKind::kRepeatStart},  {":|", BarKind::kRepeatEnd},
       {"::", BarKind::kRepeatBoth},   {":|:", BarKind::kRepeatBoth},  {":||:", BarKind::kRepeatBoth},
       {"||:", BarKind::kRepeatStart}, {":|]", BarKind::kRepeatEnd},   {"|:|", BarKind::kRepeatEnd},
+      {"[|]|]", BarKind::kFinal},     {"[|]:|", BarKind::kRepeatEnd},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);
@@ -154,6 +155,58 @@ TEST(ReaderTest, ChordSymbolsAnnotationsDecorationsGraces) {
   ASSERT_EQ(graced.grace_notes.size(), 2u);
   EXPECT_EQ(graced.grace_lengths[0], Rational(1, 8));
   EXPECT_EQ(First(t, ElementKind::kNote, 10).chord_symbol, "G");
+}
+
+// Ryan's Mammoth Collection as transcribed: fingerings and string numbers in
+// quotes, bowings, T trills, L:1/16, N:/C:/Z: lines, '\' continuations.
+TEST(ReaderTest, FiddleBookFingeringsAreAnnotationsNotChords) {
+  ReadResult r = ReadAbc(
+      "X: 1\nT:7th Regiment -- Reel\nM:2/4\nL:1/16\nC:CONN. HIGGINS.\nR:reel\nN:363\n"
+      "Z:Contributed by Ray Davies\nK:A\n"
+      "vA2(Ac) \"4\"eAc\"0\"e | ace\"1\"a \"3\"Tc'2(\"2\"b\"1\"a) |\\\n"
+      "\"04\"A,2 uE2 \"G\"A4 :|\n",
+      "7thRegimentReel.abc");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  EXPECT_EQ(r.warnings, 0);  // fingerings are no mistake
+  const Tune& t = r.tunes[0];
+  EXPECT_EQ(t.unit_length, Rational(1, 16));
+  EXPECT_EQ(t.FieldValues('C'), std::vector<std::string>{"CONN. HIGGINS."});
+  EXPECT_EQ(t.FieldValues('N'), std::vector<std::string>{"363"});
+  int chords = 0, fingered = 0;
+  for (const Element& e : t.body) {
+    chords += !e.chord_symbol.empty();
+    fingered += !e.annotations.empty();
+  }
+  EXPECT_EQ(chords, 1);     // only "G"
+  EXPECT_EQ(fingered, 7);   // "4" "0" "1" "3" "2" "1" "04"
+  EXPECT_EQ(First(t, ElementKind::kNote, 3).annotations, std::vector<std::string>{"^4"});
+  EXPECT_EQ(First(t, ElementKind::kNote, 0).decorations, std::vector<std::string>{"downbow"});
+  EXPECT_EQ(First(t, ElementKind::kNote, 11).decorations, std::vector<std::string>{"trill"});
+  EXPECT_EQ(First(t, ElementKind::kNote, 15).decorations, std::vector<std::string>{"upbow"});
+  EXPECT_EQ(First(t, ElementKind::kNote, 16).chord_symbol, "G");
+  int breaks = 0;
+  for (const Element& e : t.body) breaks += e.kind == ElementKind::kLineBreak;
+  EXPECT_EQ(breaks, 1);  // at the end of the tune: the '\\' joined the two lines
+}
+
+// Tunes that went through e-mail (Ryan's Mammoth): a soft line break '=' at
+// the end of a line, '=20' for a trailing blank, '=3D' for '='.
+TEST(ReaderTest, QuotedPrintableArtefactsAreDecoded) {
+  ReadResult r = ReadAbc(TuneText("M:4/4\nL:1/8\nK:D", "dfBf dfBa =\ngabg |=20\nf>d=3DB>a =3Dc4 |]"), "qp.abc");
+  ASSERT_EQ(r.tunes.size(), 1u) << (r.diagnostics.empty() ? "" : r.diagnostics[0].Format());
+  EXPECT_EQ(r.warnings, 4);
+  const Tune& t = r.tunes[0];
+  int breaks = 0, notes = 0;
+  for (const Element& e : t.body) {
+    breaks += e.kind == ElementKind::kLineBreak;
+    notes += e.kind == ElementKind::kNote;
+  }
+  EXPECT_EQ(breaks, 2);  // after "|=20" and at the end: the soft break joined the first two lines
+  EXPECT_EQ(notes, 17);
+  EXPECT_EQ(First(t, ElementKind::kNote, 14).pitches[0].accidental, Accidental::kNatural);
+  EXPECT_EQ(First(t, ElementKind::kNote, 14).pitches[0].step, 6);
+  EXPECT_EQ(First(t, ElementKind::kNote, 16).pitches[0].accidental, Accidental::kNatural);
+  EXPECT_EQ(First(t, ElementKind::kNote, 16).length, Rational(1, 2));
 }
 
 TEST(ReaderTest, EmptyChordSymbolsAreSkippedWithAWarning) {

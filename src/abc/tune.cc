@@ -1,6 +1,8 @@
 #include "abc/tune.h"
 
 #include <cctype>
+#include <string_view>
+#include <utility>
 
 namespace tunesmith::abc {
 namespace {
@@ -39,6 +41,28 @@ const char* AccidentalText(Accidental a) {
 }
 
 }  // namespace
+
+namespace {
+// The decorations ABC 2.1 gives single letters by default.
+constexpr std::pair<char, std::string_view> kLetterDecorations[] = {
+    {'H', "fermata"}, {'L', "accent"}, {'M', "lowermordent"}, {'O', "coda"}, {'P', "uppermordent"},
+    {'S', "segno"},   {'T', "trill"},  {'u', "upbow"},        {'v', "downbow"},
+};
+}  // namespace
+
+const char* LetterDecoration(char c) {
+  for (const auto& [letter, name] : kLetterDecorations) {
+    if (letter == c) return name.data();
+  }
+  return nullptr;
+}
+
+char DecorationLetter(std::string_view name) {
+  for (const auto& [letter, n] : kLetterDecorations) {
+    if (n == name) return letter;
+  }
+  return 0;
+}
 
 int AccidentalAlter(Accidental a) {
   switch (a) {

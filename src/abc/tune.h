@@ -177,6 +177,12 @@ struct Tune {
   std::string Describe() const;
 };
 
+// The decoration ABC 2.1 gives letter `c` by default ('T' -> "trill",
+// 'v' -> "downbow", 'H' -> "fermata", ...); nullptr for any other character.
+const char* LetterDecoration(char c);
+// The other way: 'T' for "trill"; 0 for a decoration without a letter.
+char DecorationLetter(std::string_view name);
+
 // MIDI note number of `p` given the alteration in force for its letter
 // (from the key signature or an earlier accidental in the bar) when p has no
 // accidental of its own.

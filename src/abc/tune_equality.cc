@@ -31,7 +31,7 @@ std::string Where(const Element& e) {
 }
 
 // First difference between two elements, "" if none.
-std::string Compare(const Element& a, const Element& b) {
+std::string Compare(const Element& a, const Element& b, bool compare_blanks) {
   if (a.kind != b.kind) return "kind differs";
   switch (a.kind) {
     case ElementKind::kNote:
@@ -40,7 +40,7 @@ std::string Compare(const Element& a, const Element& b) {
       if (a.length != b.length) return "length " + a.length.ToString() + " vs " + b.length.ToString();
       if (a.tie != b.tie) return "tie differs";
       if (a.invisible != b.invisible) return "invisible differs";
-      if (a.space_before != b.space_before) return "space before differs";
+      if (compare_blanks && a.space_before != b.space_before) return "space before differs";
       if (a.chord_symbol != b.chord_symbol) return "chord symbol '" + a.chord_symbol + "' vs '" + b.chord_symbol + "'";
       if (a.annotations != b.annotations) return "annotations differ";
       if (a.decorations != b.decorations) return "decorations differ";
@@ -71,7 +71,7 @@ std::string Compare(const Element& a, const Element& b) {
 
 }  // namespace
 
-bool SameTune(const Tune& a, const Tune& b, std::string* why) {
+bool SameTune(const Tune& a, const Tune& b, std::string* why, bool compare_blanks) {
   auto fail = [&](const std::string& message) {
     if (why) *why = message;
     return false;
@@ -89,7 +89,7 @@ bool SameTune(const Tune& a, const Tune& b, std::string* why) {
   }
   auto ma = Music(a), mb = Music(b);
   for (size_t i = 0; i < std::min(ma.size(), mb.size()); ++i) {
-    std::string d = Compare(*ma[i], *mb[i]);
+    std::string d = Compare(*ma[i], *mb[i], compare_blanks);
     if (!d.empty()) return fail(Where(*ma[i]) + " (element " + std::to_string(i) + "): " + d);
   }
   if (ma.size() != mb.size())

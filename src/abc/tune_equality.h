@@ -10,7 +10,9 @@
 namespace tunesmith::abc {
 
 // True when `a` and `b` are the same tune; otherwise false and, if `why` is
-// given, a one-line description of the first difference.
-bool SameTune(const Tune& a, const Tune& b, std::string* why = nullptr);
+// given, a one-line description of the first difference. With
+// `compare_blanks` false the blanks between notes (Element::space_before,
+// the beaming) are ignored too: for text the writer beamed by beat.
+bool SameTune(const Tune& a, const Tune& b, std::string* why = nullptr, bool compare_blanks = true);
 
 }  // namespace tunesmith::abc

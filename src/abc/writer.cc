@@ -1,7 +1,9 @@
 #include "abc/writer.h"
 
 #include <cctype>
+#include <vector>
 
+#include "abc/beaming.h"
 #include "abc/fields.h"
 
 namespace tunesmith::abc {
@@ -52,8 +54,10 @@ const char* BarText(BarKind kind) {
 
 class BodyWriter {
  public:
-  BodyWriter(const Tune& tune, Rational unit, bool keep_line_breaks)
-      : tune_(tune), unit_(unit), keep_line_breaks_(keep_line_breaks), meter_(tune.meter) {}
+  BodyWriter(const Tune& tune, Rational unit, bool keep_line_breaks, bool beam_by_beat)
+      : tune_(tune), unit_(unit), keep_line_breaks_(keep_line_breaks), meter_(tune.meter) {
+    if (beam_by_beat) beat_breaks_ = BeatBeamBreaks(tune);
+  }
 
   std::string Write() {
     const auto& body = tune_.body;
@@ -118,6 +122,8 @@ class BodyWriter {
 
  private:
   bool AtLineStart() const { return out_.empty() || out_.back() == '\n'; }
+  // A blank before note k: by beat when asked, else where the source had one.
+  bool SpaceBefore(size_t k) const { return beat_breaks_.empty() ? tune_.body[k].space_before : beat_breaks_[k]; }
   // Ends a music line. One that would read as a field line ("z:|", "X:|")
   // gets a leading space, which the reader ignores.
   void NewLine() {
@@ -134,8 +140,8 @@ class BodyWriter {
     for (size_t j = k + 1; j < tune_.body.size(); ++j) {
       const Element& next = tune_.body[j];
       if (next.kind == ElementKind::kNote || next.kind == ElementKind::kRest) {
-        if (next.space_before && !AtLineStart() && out_.back() != ' ') out_ += ' ';
-        if (next.space_before) space_written_for_ = j;
+        if (SpaceBefore(j) && space_written_for_ != j && !AtLineStart() && out_.back() != ' ') out_ += ' ';
+        if (SpaceBefore(j)) space_written_for_ = j;
         return;
       }
       if (next.kind != ElementKind::kTuplet && next.kind != ElementKind::kSlurStart) return;
@@ -143,7 +149,7 @@ class BodyWriter {
   }
 
   void WriteNote(const Element& e, size_t k) {
-    if (e.space_before && space_written_for_ != k && !AtLineStart() && out_.back() != ' ') out_ += ' ';
+    if (SpaceBefore(k) && space_written_for_ != k && !AtLineStart() && out_.back() != ' ') out_ += ' ';
     if (!e.chord_symbol.empty()) out_ += "\"" + e.chord_symbol + "\"";
     for (const auto& a : e.annotations) out_ += "\"" + a + "\"";
     if (!e.grace_notes.empty()) {
@@ -155,7 +161,9 @@ class BodyWriter {
       out_ += '}';
     }
     for (const auto& d : e.decorations) {
+      // A letter where ABC has one: abc2midi rejects "!downbow!" after "." or "~".
       if (d == "~" || d == ".") out_ += d;
+      else if (char letter = DecorationLetter(d)) out_ += letter;
       else if (d.find('!') != std::string::npos) out_ += "+" + d + "+";  // read from +...+
       else out_ += "!" + d + "!";
     }
@@ -204,6 +212,7 @@ class BodyWriter {
   ElementKind last_ = ElementKind::kLineBreak;
   BarKind last_bar_ = BarKind::kSingle;
   size_t space_written_for_ = static_cast<size_t>(-1);
+  std::vector<bool> beat_breaks_;  // empty: keep the source's blanks
 };
 
 }  // namespace
@@ -227,7 +236,7 @@ std::string WriteTune(const Tune& tune, const WriteOptions& options) {
     if (f.key == 'R') out += "R:" + f.value + "\n";
   }
   out += "K:" + tune.key.ToString() + "\n";
-  out += BodyWriter(tune, unit, options.keep_line_breaks).Write();
+  out += BodyWriter(tune, unit, options.keep_line_breaks, options.beam_by_beat).Write();
   return out;
 }
 

@@ -15,6 +15,10 @@ struct WriteOptions {
   bool keep_unit_length = false;  // write in the tune's own L: instead (fmt does)
   bool keep_line_breaks = true;   // break music lines where the source did
   bool header_only_music = false; // only M:, L:, R:, K: in the header (the char baseline's view)
+  // Blanks between notes at each beat, so that they beam as musicians write
+  // them (abc/beaming.h), instead of where the source had them. Generated
+  // tunes and fmt use it; reading the text back gives those blanks.
+  bool beam_by_beat = false;
 };
 
 // The tune as ABC text, ending with a newline.

@@ -37,7 +37,8 @@ TEST(WriterTest, RoundTripTable) {
   const std::pair<const char*, const char*> cases[] = {
       {"|: \"D/f+\"A>B (3cde :|1 f2 g2 :|2 a4 ||", "|: \"D/F#\"A>B (3cde:|1 f2 g2:|2 a4||"},
       {"[1 A4 :| [2 B4 |]", "[1 A4:|2 B4|]"},
-      {"{ga}~A2 .B !trill!c +A2c2+ [CEG]2 z2 x2 | Z |", "{ga}~A2 .B !trill!c [Ac]2 [CEG]2 z2 x2| z8|"},
+      {"{ga}~A2 .B !trill!c +A2c2+ [CEG]2 z2 x2 | Z |", "{ga}~A2 .B Tc [Ac]2 [CEG]2 z2 x2| z8|"},
+      {".vF2 .!accent!G2 !segno!A !mf!B", ".vF2 .LG2 SA !mf!B"},  // abc2midi: no "!name!" after "."
       {"A-A B-|B c< d (3:2:2e2f |", "A-A B-|B c< d (3:2:2e2f|"},
       {"A2 [M:3/4] B2 | [K:Ador] c | | d", "A2[M:3/4] B2|[K:Ador] c| | d"},
       {"\"^above\"\"_below\"A \"Fine\"B", "\"^above\"\"_below\"A \"^Fine\"B"},
@@ -52,6 +53,7 @@ TEST(WriterTest, RoundTripTable) {
       {"z :|2 g3 ||", " z:|2 g3||"},                  // a line that would read as a z: field
       {"+fine!+A", "+fine!+A"},                        // a +decoration+ holding a '!'
       {"[c!!e]", "[ce]"},                              // an empty decoration inside a chord
+      {"A B\nK:A\n((3 cde) f|", "A B\nK:A\n((3cde) f|"},  // slur and tuplet opening a line: no blank between
   };
   for (const auto& [body, written] : cases) {
     SCOPED_TRACE(body);

@@ -7,7 +7,7 @@
 
 namespace tunesmith::testing {
 
-// The corpus folder (nottingham/, nottingham-cleaned/, oneills1850/):
+// The corpus folder (nottingham/, nottingham-cleaned/, oneills1850/, ryans-mammoth/):
 // $TUNESMITH_CORPUS if set, else data/corpus/ in the source tree.
 // Corpus tests call GTEST_SKIP() with CorpusMissingMessage() when it is absent.
 inline std::filesystem::path CorpusDir() {

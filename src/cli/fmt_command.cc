@@ -17,6 +17,7 @@ struct FmtOptions {
   std::vector<std::string> paths;  // files, folders (searched for *.abc) or "-" for stdin
   std::string transpose;           // target tonic ("G", "Bb", "F#"); "" keeps the key
   std::string unit_length;         // L: to write lengths in; "" keeps each tune's own
+  bool keep_beams = false;         // keep the source's blanks between notes instead of beaming by beat
 };
 
 int RunFmt(const FmtOptions& options) {
@@ -27,6 +28,7 @@ int RunFmt(const FmtOptions& options) {
   }
   abc::WriteOptions write;
   write.keep_unit_length = options.unit_length.empty();
+  write.beam_by_beat = !options.keep_beams;
   if (!options.unit_length.empty()) {
     size_t slash = options.unit_length.find('/');
     int num = 0, den = 0;
@@ -90,6 +92,8 @@ void AddFmtCommand(CLI::App& app) {
   cmd->add_option("paths", options->paths, "ABC files, folders (searched for *.abc) or - for stdin")->required();
   cmd->add_option("--transpose", options->transpose, "Move every tune to this tonic, keeping its mode (G, Bb, F#)");
   cmd->add_option("--unit-length", options->unit_length, "Write note lengths in this L: (e.g. 1/8); default: each tune's own");
+  cmd->add_flag("--keep-beams", options->keep_beams,
+                "Keep the blanks between notes where the source has them; default: beam by beat (6/8 in threes, 4/4 in half bars ...)");
   cmd->footer("Exit status: 0 every tune written, 1 some tune rejected, 2 usage or I/O error.\n"
               "Reader warnings are not printed: run 'tunesmith check' for them.");
   cmd->callback([options] { throw ExitCode{RunFmt(*options)}; });

@@ -29,7 +29,7 @@ Corpus LoadTimed(const std::vector<std::string>& paths, const char* label) {
 
 TEST(CorpusCorpusTest, EachFolderLoadsAlmostWhole) {
   if (!testing::CorpusPresent()) GTEST_SKIP() << testing::CorpusMissingMessage();
-  for (const char* name : {"nottingham", "nottingham-cleaned", "oneills1850"}) {
+  for (const char* name : {"nottingham", "nottingham-cleaned", "oneills1850", "ryans-mammoth"}) {
     Corpus c = LoadTimed({Folder(name)}, name);
     const LoadStats& s = c.stats;
     EXPECT_EQ(s.kept + s.rejected + s.duplicates, s.tunes_seen) << name;

@@ -4,21 +4,17 @@
 #include <cstdlib>
 #include <functional>
 
+#include "generate/grammar_internal.h"
+
 namespace tunesmith::generate {
 
 using abc::BarKind;
 using abc::Rational;
 using tokens::TokenClass;
+using internal::Bit;
+using internal::kMinFinalNote;
 
 namespace {
-
-constexpr uint32_t Bit(BarKind k) { return 1u << static_cast<int>(k); }
-
-constexpr int kMaxTupletNotes = 9;
-// The tune's last note (the tonic) sounds at least an eighth: no 1/64 tonic
-// squeezed in after the melody has stopped elsewhere.
-const abc::Rational kMinFinalNote(1);
-constexpr int64_t kMaxBarEighths = 48;
 
 const char* BarText(BarKind k) {
   switch (k) {
@@ -33,211 +29,91 @@ const char* BarText(BarKind k) {
   return "?";
 }
 
-std::string JoinTokens(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
+// A chord on the tonic whose third agrees with the mode's: no major (or
+// dominant, sixth, augmented) tonic chord where the mode's third is minor, no
+// minor one where it is major. Diminished tonic chords (passing chords in
+// the NMD) are left alone.
+bool TonicQualityFits(tokens::ChordQuality q, bool minor_third) {
+  using Q = tokens::ChordQuality;
+  const bool major_third = q == Q::kMajor || q == Q::kDominant7 || q == Q::kMajor7 || q == Q::kMajor6 ||
+                           q == Q::kAugmented || q == Q::kAugmented7;
+  const bool minor = q == Q::kMinor || q == Q::kMinor7 || q == Q::kMinor6;
+  return minor_third ? !major_third : !minor;
 }
 
 }  // namespace
 
-size_t GrammarRules::FinishKeyHash::operator()(const FinishKey& k) const {
-  uint64_t h = 1469598103934665603ull;
-  auto mix = [&h](int64_t v) {
-    h ^= static_cast<uint64_t>(v);
-    h *= 1099511628211ull;
-  };
-  for (const Rational& r :
-       {k.used, k.bar, k.comp, k.dur_factor, k.tuplet_factor, k.broken_factor, k.need_len, k.broken_len, k.tuplet_len}) {
-    mix(r.num());
-    mix(r.den());
-  }
-  mix(k.tuplet_left);
-  mix(k.flags);
-  return static_cast<size_t>(h);
+// ---- chords and pitches ---------------------------------------------------------
+
+bool GrammarState::TieMayCross() const {
+  return !rules_->options_.tie_over_beat || last_sound_ >= beat_;
 }
 
-int32_t GrammarRules::Id(TokenClass cls, BarKind bar) const {
-  return cls == TokenClass::kBar ? bar_ids_[static_cast<int>(bar)] : -1;
+bool GrammarState::EndChordOk() const {
+  const GrammarOptions& o = rules_->options_;
+  if (!o.final_tonic_chord || !o.chord_symbols || triad_id_ < 0 || o.structure.free()) return true;
+  return chord_symbol_pending_ ? pending_chord_tonic_ : last_chord_tonic_;
 }
 
-Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Vocabulary& vocab,
-                                                               const GrammarOptions& options) {
-  if (vocab.kind() != tokens::TokenizerKind::kAbcToken) {
-    return Status::Error("the grammar mask needs an abc-token model; this one is " +
-                         std::string(tokens::TokenizerKindName(vocab.kind())));
+int GrammarState::Sounding(const abc::Pitch& pitch, bool new_bar) const {
+  int alter = signature_[pitch.step];
+  if (!new_bar && carried_ && pitch.octave >= -5 && pitch.octave <= 5) {
+    const int8_t carried = carry_[pitch.step * kOctaves + pitch.octave + 5];
+    if (carried != kNoCarry) alter = carried;
   }
-  auto rules = std::shared_ptr<GrammarRules>(new GrammarRules());
-  rules->vocab_ = vocab;
-  rules->options_ = options;
-  const int32_t V = vocab.size();
-  rules->info_.resize(V);
+  return abc::MidiNumber(pitch, alter);
+}
 
-  std::vector<Rational> atoms = {Rational(1)};
-  std::vector<std::string> meters, modes, rhythms;
-  Rational max_bar(0);
-  Rational min_tuplet_factor(1);
-  bool has_pitch = false, has_double_broken = false, has_broken = false;
-  for (int32_t id = 0; id < V; ++id) {
-    const std::string& text = vocab.Token(id);
-    auto token = tokens::ParseToken(text);
-    if (!token) continue;
-    Info& info = rules->info_[id];
-    info.token = *token;
-    bool valid = true;
-    switch (token->cls) {
-      case TokenClass::kSpecial:
-        valid = text == "</s>";
-        if (valid) rules->eos_ = id;
-        break;
-      case TokenClass::kMeter: {
-        const Rational bar = Rational(token->meter.num * 8, token->meter.den);
-        valid = bar > Rational(0) && bar <= Rational(kMaxBarEighths);
-        if (valid) {
-          max_bar = std::max(max_bar, bar);
-          meters.push_back(text);
-        }
-        break;
+bool GrammarState::InWindow(int32_t id) const {
+  const int midi = Sounding(rules_->info_[id].token.pitch, false);
+  return midi >= lowest_ && midi <= highest_;
+}
+
+void GrammarState::CarryAccidental(const abc::Pitch& pitch) {
+  if (pitch.accidental == abc::Accidental::kNone || pitch.octave < -5 || pitch.octave > 5) return;
+  carry_[pitch.step * kOctaves + pitch.octave + 5] = static_cast<int8_t>(abc::AccidentalAlter(pitch.accidental));
+  carried_ = true;
+}
+
+int GrammarState::SoundingPitch(int32_t id) const {
+  if (!mode_known_ || id < 0 || id >= rules_->size() || rules_->info_[id].token.cls != TokenClass::kPitch) return -1;
+  return Sounding(rules_->info_[id].token.pitch, false);
+}
+
+Status GrammarState::SetPitchRange(int lowest_midi, int highest_midi) {
+  const std::string window = std::to_string(lowest_midi) + ".." + std::to_string(highest_midi);
+  if (highest_midi - lowest_midi < 12) {
+    return Status::Error("a pitch range must span at least an octave (12 semitones); MIDI " + window + " spans " +
+                         std::to_string(highest_midi - lowest_midi));
+  }
+  // A C inside, here and at the start of any later bar: the tune can end on
+  // its tonic. (C is natural in the signature of every mode on C.)
+  bool here = false, later = false;
+  if (rules_->tonic_group_ >= 0) {
+    for (int32_t id : rules_->groups_[rules_->tonic_group_].members) {
+      const abc::Pitch& p = rules_->info_[id].token.pitch;
+      const int now = Sounding(p, false), fresh = Sounding(p, true);
+      here |= now >= lowest_midi && now <= highest_midi;
+      later |= fresh >= lowest_midi && fresh <= highest_midi;
+    }
+  }
+  if (!here || !later) {
+    return Status::Error("no C of the model's vocabulary sounds in MIDI " + window + ": the tune could not end on its tonic");
+  }
+  if (tie_pitch_ >= 0) {
+    const abc::Pitch& p = rules_->info_[tie_pitch_].token.pitch;
+    for (bool new_bar : {false, true}) {
+      const int midi = Sounding(p, new_bar);
+      if (midi < lowest_midi || midi > highest_midi) {
+        return Status::Error("a tie is open to '" + rules_->vocab_.Token(tie_pitch_) + "' (MIDI " + std::to_string(midi) +
+                             "), outside MIDI " + window);
       }
-      case TokenClass::kMode: modes.push_back(text); break;
-      case TokenClass::kRhythm:
-        rhythms.push_back(text);
-        rules->rhythm_ids_.push_back(id);
-        break;
-      case TokenClass::kInlineMeter:
-      case TokenClass::kInlineKey: valid = false; break;
-      case TokenClass::kPitch:
-        has_pitch = true;
-        info.tonic = token->pitch.step == 0 &&
-                     (token->pitch.accidental == abc::Accidental::kNone || token->pitch.accidental == abc::Accidental::kNatural);
-        break;
-      case TokenClass::kDuration: atoms.push_back(token->duration); break;
-      case TokenClass::kBar: rules->bar_ids_[static_cast<int>(token->bar)] = id; break;
-      case TokenClass::kEnding:
-        valid = token->ending == "1" || token->ending == "2";
-        if (valid) (token->ending == "1" ? rules->ending1_ : rules->ending2_) = id;
-        break;
-      case TokenClass::kTuplet: {
-        const auto& t = token->tuplet;
-        valid = t.p >= 2 && t.p <= kMaxTupletNotes && t.r >= 1 && t.r <= kMaxTupletNotes && t.q >= 1;
-        if (valid) min_tuplet_factor = std::min(min_tuplet_factor, Rational(t.q, t.p));
-        break;
-      }
-      case TokenClass::kBroken:
-        valid = std::abs(token->broken) <= 2;
-        has_broken |= valid;
-        has_double_broken |= valid && std::abs(token->broken) == 2;
-        break;
-      case TokenClass::kChordSymbol: valid = options.chord_symbols; break;
-      default: break;
-    }
-    info.valid = valid;
-  }
-
-  auto need = [&](bool ok, const std::string& what) -> Status {
-    return ok ? Status::Ok() : Status::Error("the model's vocabulary has no " + what + "; it cannot write a tune");
-  };
-  for (Status s : {need(!meters.empty(), "meter (M:) token"), need(!modes.empty(), "mode (K:) token"),
-                   need(!rhythms.empty(), "rhythm (R:) token"), need(has_pitch, "pitch token"),
-                   need(rules->bar_ids_[static_cast<int>(BarKind::kSingle)] >= 0, "'|' token"),
-                   need(rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
-                            rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0 ||
-                            (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] >= 0 &&
-                             rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] >= 0),
-                        "way to close a tune (|] or || or both |: and :|)"),
-                   need(rules->eos_ >= 0, "</s> token")}) {
-    if (!s.ok()) return s;
-  }
-  rules->plain_end_ = rules->bar_ids_[static_cast<int>(BarKind::kFinal)] >= 0 ||
-                      rules->bar_ids_[static_cast<int>(BarKind::kDouble)] >= 0;
-  // An ending needs its partner and the repeat sign that separates them.
-  if (rules->ending1_ < 0 || rules->ending2_ < 0 || rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0) {
-    for (int32_t id : {rules->ending1_, rules->ending2_}) {
-      if (id >= 0) rules->info_[id].valid = false;
-    }
-    rules->ending1_ = rules->ending2_ = -1;
-  }
-
-  auto forced = [&](const std::string& token, const std::vector<std::string>& have, const char* what) -> Status {
-    if (token.empty() || std::find(have.begin(), have.end(), token) != have.end()) return Status::Ok();
-    return Status::Error("the model has no " + std::string(what) + " token '" + token + "'; it knows " + JoinTokens(have));
-  };
-  for (Status s : {forced(options.meter, meters, "meter"), forced(options.mode, modes, "mode"),
-                   forced(options.rhythm, rhythms, "rhythm")}) {
-    if (!s.ok()) return s;
-  }
-  const Structure& st = options.structure;
-  for (const auto& part : st.parts) {
-    if (part.repeated && (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] < 0 ||
-                          rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0)) {
-      return Status::Error("--parts asks for repeated parts but the model has no '|:' or ':|' token");
     }
   }
-  if (!st.free() && rules->bar_ids_[static_cast<int>(BarKind::kDouble)] < 0 &&
-      rules->bar_ids_[static_cast<int>(BarKind::kFinal)] < 0) {
-    return Status::Error("--parts needs the '||' or '|]' token, which the model does not have");
-  }
-
-  if (!options.rhythm.empty() && !options.meter.empty() && options.rhythm == "R:hornpipe" &&
-      options.meter != "M:2/4" && options.meter != "M:4/4") {
-    return Status::Error("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
-  }
-
-  // A meter is only offered when its bar can be filled with the vocabulary's lengths.
-  if (!options.meter.empty()) {
-    const auto m = tokens::ParseToken(options.meter);
-    max_bar = std::max(max_bar, Rational(m->meter.num * 8, m->meter.den));
-  }
-  rules->fill_ = TimeFill(atoms, max_bar);
-  for (int32_t id = 0; id < V; ++id) {
-    Info& info = rules->info_[id];
-    if (info.valid && info.token.cls == TokenClass::kMeter &&
-        !rules->fill_.Fillable(Rational(info.token.meter.num * 8, info.token.meter.den))) {
-      info.valid = false;
-    }
-  }
-
-  if (!options.meter.empty() && !rules->info_[vocab.Id(options.meter)].valid) {
-    return Status::Error("the model's note lengths cannot fill a bar of " + options.meter.substr(2));
-  }
-
-  // Groups: the tonic's pitches, every other pitch, every chord symbol; the rest alone.
-  int chord_group = -1;
-  for (int32_t id = 0; id < V; ++id) {
-    Info& info = rules->info_[id];
-    if (!info.valid) continue;
-    int* shared = info.token.cls == TokenClass::kPitch         ? (info.tonic ? &rules->tonic_group_ : &rules->pitch_group_)
-                  : info.token.cls == TokenClass::kChordSymbol ? &chord_group
-                                                               : nullptr;
-    if (shared && *shared >= 0) {
-      info.group = *shared;
-      rules->groups_[*shared].members.push_back(id);
-      continue;
-    }
-    info.group = static_cast<int>(rules->groups_.size());
-    rules->groups_.push_back({id, {id}});
-    if (shared) *shared = info.group;
-  }
-
-  // The termination bound (see the header): bars are bounded by the options,
-  // tokens per bar by the shortest sounding note.
-  Rational shortest = rules->fill_.smallest() * min_tuplet_factor;
-  if (has_broken) shortest = std::min(shortest, rules->fill_.smallest() * Rational(1, has_double_broken ? 4 : 2));
-  const Rational notes = max_bar / shortest;
-  const int64_t notes_per_bar = (notes.num() + notes.den() - 1) / notes.den();
-  // chord symbol, [ pitches ], duration, tie, tuplet, broken mark
-  const int64_t per_note = 1 + (2 + options.max_chord_notes) + 1 + 1 + 1 + 1;
-  const int64_t per_bar = notes_per_bar * per_note + 4;
-  int64_t bars;
-  if (st.free()) {
-    bars = std::max(options.min_bars, 0) + 4 + options.soft_max_tokens / 2;
-    rules->max_tokens_ = 5 + std::max(options.soft_max_tokens, 0) + (std::max(options.min_bars, 0) + 4) * per_bar;
-    rules->max_tokens_ = std::min(rules->max_tokens_, 5 + bars * per_bar);
-  } else {
-    bars = static_cast<int64_t>(st.parts.size()) * (st.bars_per_part + 2) + 1;
-    rules->max_tokens_ = 5 + bars * per_bar + 3 * static_cast<int64_t>(st.parts.size());
-  }
-  return std::shared_ptr<const GrammarRules>(std::move(rules));
+  ranged_ = true;
+  lowest_ = lowest_midi;
+  highest_ = highest_midi;
+  return Status::Ok();
 }
 
 // ---- the state machine ---------------------------------------------------------
@@ -367,6 +243,7 @@ void GrammarState::StartNote() {
   last_start_ = used_;
   used_ += f;
   dur_open_ = true;
+  if (chord_symbol_pending_) last_chord_tonic_ = pending_chord_tonic_;  // the chord sounds from this note on
   chord_symbol_pending_ = false;
   last_ = Last::kNote;
 }
@@ -477,14 +354,28 @@ bool GrammarState::Apply(int32_t id) {
     case TokenClass::kMeter:
       if (phase_ != Phase::kMeter || (!o.meter.empty() && t.text != o.meter)) return false;
       bar_len_ = Rational(t.meter.num * 8, t.meter.den);
+      beat_ = t.meter.den >= 8 && t.meter.num % 3 == 0 ? Rational(24, t.meter.den)
+              : t.meter.den <= 4                        ? Rational(2)
+                                                        : Rational(8, t.meter.den);
       meter_num_ = t.meter.num;
       meter_den_ = t.meter.den;
       phase_ = Phase::kMode;
       return true;
-    case TokenClass::kMode:
+    case TokenClass::kMode: {
       if (phase_ != Phase::kMode || (!o.mode.empty() && t.text != o.mode)) return false;
       phase_ = Phase::kRhythm;
+      mode_known_ = true;
+      minor_third_ = t.mode == abc::Mode::kMinor || t.mode == abc::Mode::kDorian || t.mode == abc::Mode::kPhrygian ||
+                     t.mode == abc::Mode::kLocrian;
+      triad_id_ = t.mode == abc::Mode::kLocrian ? rules_->dim_triad_
+                  : minor_third_                ? rules_->minor_triad_
+                                                : rules_->major_triad_;
+      abc::Key key;  // C in the tune's mode: the key the body is spelled in
+      key.mode = t.mode;
+      const std::array<int, 7> signature = key.Signature();
+      for (int k = 0; k < 7; ++k) signature_[k] = static_cast<int8_t>(signature[k]);
       return true;
+    }
     case TokenClass::kRhythm:
       if (phase_ != Phase::kRhythm || (!o.rhythm.empty() && t.text != o.rhythm) || !RhythmFits(t)) return false;
       phase_ = Phase::kBody;
@@ -493,6 +384,8 @@ bool GrammarState::Apply(int32_t id) {
       return true;
     case TokenClass::kPitch:
       if (Blocked()) return false;
+      if (ranged_ && !InWindow(id)) return false;
+      CarryAccidental(t.pitch);
       if (chord_notes_ >= 0) {
         if (chord_notes_ >= o.max_chord_notes) return false;
         ++chord_notes_;
@@ -553,6 +446,13 @@ bool GrammarState::Apply(int32_t id) {
       if (NextBarFinal() && !last_tonic_ && (used_ == bar_len_ || (shifted_ && used_ == bar_len_ - pickup_))) {
         return false;
       }
+      // The tied note is the same token; across a bar line (if one may come
+      // next) it loses the bar's accidentals, so it must sound inside the
+      // window there too.
+      if (ranged_ && ClosingKinds(used_) != 0) {
+        const int across = Sounding(rules_->info_[last_pitch_].token.pitch, true);
+        if (across < lowest_ || across > highest_) return false;
+      }
       tie_pitch_ = last_pitch_;
       last_ = Last::kTie;
       ok = true;
@@ -592,6 +492,8 @@ bool GrammarState::Apply(int32_t id) {
     }
     case TokenClass::kChordSymbol:
       if (!o.chord_symbols || Blocked() || chord_notes_ >= 0 || chord_symbol_pending_) return false;
+      if (o.tonic_chord_quality && info.tonic && !TonicQualityFits(t.chord.quality, minor_third_)) return false;
+      pending_chord_tonic_ = id == triad_id_;
       chord_symbol_pending_ = true;
       last_ = Last::kChordSymbol;
       ok = true;
@@ -620,13 +522,19 @@ bool GrammarState::Apply(int32_t id) {
           return false;
         }
         if (!(ClosingKinds(used_) & Bit(kind))) return false;
-        if (tie_pitch_ >= 0 && kind != BarKind::kSingle) return false;
+        if (tie_pitch_ >= 0 && (kind != BarKind::kSingle || !TieMayCross())) return false;
         // The tune ends here: on the tonic. (In the last bar only a pickup closes with '|'.)
-        if (FinalBar() && kind != BarKind::kSingle && !(last_tonic_ && last_sound_ >= kMinFinalNote)) return false;
+        if (FinalBar() && kind != BarKind::kSingle && !(last_tonic_ && last_sound_ >= kMinFinalNote && EndChordOk())) {
+          return false;
+        }
         CloseBar(kind);
       }
       last_ = Last::kBar;
       last_bar_ = kind;
+      if (carried_) {  // accidentals last to the end of their bar
+        carry_.fill(kNoCarry);
+        carried_ = false;
+      }
       ok = true;
       break;
     }
@@ -661,160 +569,6 @@ bool GrammarState::Apply(int32_t id) {
   return ok;
 }
 
-bool GrammarState::RhythmFits(const tokens::Token& rhythm) const {
-  return rhythm.rhythm != "hornpipe" || (meter_den_ == 4 && (meter_num_ == 2 || meter_num_ == 4));
-}
-
-bool GrammarState::Viable() const {
-  if (phase_ == Phase::kMode || phase_ == Phase::kRhythm) {
-    // The meter chosen must leave a rhythm to write (every meter offered can be filled).
-    const std::string& forced = rules_->options_.rhythm;
-    for (int32_t id : rules_->rhythm_ids_) {
-      const auto& info = rules_->info_[id];
-      if (info.valid && (forced.empty() || info.token.text == forced) && RhythmFits(info.token)) return true;
-    }
-    return false;
-  }
-  if (phase_ != Phase::kBody) return true;
-  if (Blocked()) return true;               // the forced token exists (checked in Make)
-  // At a bar line where the tune may end, </s> finishes it even when no bar
-  // line could close another bar (a vocabulary with :| but no |] or ||).
-  if (EndAllowed()) return true;
-  return CanFinishBar();
-}
-
-// Can the current bar still end on a bar line the state allows? Finishes what
-// is open (the last note's length, a chord, a tuplet's notes, the note after a
-// broken-rhythm mark, the note a chord symbol or a tie waits for), then fills
-// the rest with plain notes. Only continuations built from the vocabulary's
-// tokens count, so every step of one is itself allowed: no dead ends.
-bool GrammarState::CanFinishBar() const {
-  const GrammarRules& r = *rules_;
-  const TimeFill& fill = r.fill_;
-  struct Target {
-    Rational at;
-    bool any = false;     // some bar line may close the bar here
-    bool single = false;  // '|' may (what a tie across the bar line needs)
-  };
-  const uint32_t full_kinds = ClosingKinds(bar_len_);
-  const Target full{bar_len_, full_kinds != 0, (full_kinds & Bit(BarKind::kSingle)) != 0};
-  Target comp;  // the complement of the pickup, or the pickup itself when a section starts with it
-  if (shifted_ || pickup_due_) {
-    const Rational at = pickup_due_ ? pickup_ : bar_len_ - pickup_;
-    const uint32_t k = ClosingKinds(at);
-    comp = {at, k != 0, (k & Bit(BarKind::kSingle)) != 0};
-  }
-  Target pick;  // any whole number of eighths short of the bar
-  if (first_bar_) {
-    const uint32_t k = r.options_.structure.free() ? FreeKinds(false, false, true) : StructureKinds(false, false, true);
-    pick = {Rational(0), k != 0, (k & Bit(BarKind::kSingle)) != 0};
-  }
-
-  const bool in_chord = chord_notes_ >= 0;
-  const Rational dur_factor = (dur_open_ || in_chord) ? factor_ : Rational(0);
-  const bool needs_note = chord_symbol_pending_;
-  const bool tie = tie_pitch_ >= 0;
-  GrammarRules::FinishKey key;
-  key.used = used_;
-  key.bar = bar_len_;
-  key.comp = comp.at;
-  key.dur_factor = dur_factor;
-  key.tuplet_factor = tuplet_left_ > 0 ? tuplet_factor_ : Rational(0);
-  key.broken_factor = broken_factor_;
-  key.tuplet_left = tuplet_left_;
-  key.need_len = (dur_open_ || in_chord) ? need_len_ : Rational(0);
-  key.tuplet_len = tuplet_left_ > 0 ? tuplet_len_ : Rational(0);
-  const bool first_open = tuplet_first_open_ && (dur_open_ || in_chord);
-  key.broken_len = broken_factor_ > Rational(0) ? broken_len_ : Rational(0);
-  key.flags = (needs_note ? 1u : 0u) | (tie ? 2u : 0u) | (full.any ? 4u : 0u) | (full.single ? 8u : 0u) |
-              (comp.any ? 16u : 0u) | (comp.single ? 32u : 0u) | (pick.any ? 64u : 0u) | (pick.single ? 128u : 0u) |
-              (first_open ? 256u : 0u);
-  // The bar closes the tune and its last note so far is not the tonic: one more note must come.
-  const bool final_bar = FinalBar();
-  key.flags |= (final_bar ? 512u : 0u) | (last_tonic_ ? 1024u : 0u) |
-               (last_sound_ >= kMinFinalNote ? 2048u : 0u);
-  auto found = r.finish_memo_.find(key);
-  if (found != r.finish_memo_.end()) return found->second;
-
-  // Can y be filled with plain notes, the last at least kMinFinalNote long?
-  auto ends_long = [&](Rational y) {
-    for (Rational a : fill.atoms()) {
-      if (a > y) break;
-      if (a >= kMinFinalNote && fill.Fillable(y - a)) return true;
-    }
-    return false;
-  };
-  // From u, with nothing open but possibly a note required (must_add) or a
-  // tie; `tonic` false when, in the final bar, the last note is not a tonic
-  // long enough to end the tune on.
-  auto close = [&](Rational u, bool must_add, bool tie_open, bool tonic) {
-    for (const Target* t : std::initializer_list<const Target*>{&full, &comp}) {
-      if (!t->any) continue;
-      const Rational x = t->at - u;
-      if (x < Rational(0)) continue;
-      if (x == Rational(0)) {
-        if (must_add || (tie_open && !t->single) || !tonic) continue;
-        return true;
-      }
-      if (!final_bar) {
-        if (fill.Fillable(x)) return true;
-        continue;
-      }
-      // The last bar: the notes still to come end with a tonic of at least kMinFinalNote.
-      if (tie_open) {
-        // The tied note (the last pitch again) first.
-        for (Rational a : fill.atoms()) {
-          if (a > x) break;
-          if (a == x ? last_tonic_ && a >= kMinFinalNote : ends_long(x - a)) return true;
-        }
-        continue;
-      }
-      if (ends_long(x)) return true;
-    }
-    if (pick.any && u < bar_len_) {
-      if (u > Rational(0) && u.den() == 1 && !must_add && (!tie_open || pick.single)) return true;
-      // Notes up to the next whole eighth short of the bar (at least one note).
-      Rational next(u.num() / u.den() + 1);
-      const Rational gap = next - u;
-      if (next < bar_len_ && fill.Fillable(gap) && gap > Rational(0)) return true;
-      if (next + Rational(1) < bar_len_ && fill.Fillable(gap + Rational(1))) return true;
-    }
-    return false;
-  };
-
-  bool result = false;
-  const std::vector<Rational> unit = {Rational(1)};
-  const std::vector<Rational> needed = {key.need_len};
-  const std::vector<Rational>& lengths =
-      dur_factor == Rational(0) ? unit : key.need_len != Rational(0) ? needed : fill.atoms();
-  for (Rational d : lengths) {
-    const Rational u1 = used_ + (d - Rational(1)) * dur_factor;
-    if (u1 > bar_len_) break;  // lengths ascend
-    if (tuplet_left_ > 0) {
-      // The notes still to come are as long as the tuplet's first.
-      const std::vector<Rational> first = {key.tuplet_len > Rational(0) ? key.tuplet_len : d};
-      const std::vector<Rational>& same = key.tuplet_len > Rational(0) || first_open ? first : fill.atoms();
-      for (Rational a : same) {
-        const Rational u2 = u1 + tuplet_factor_ * Rational(tuplet_left_) * a;
-        if (u2 > bar_len_) break;
-        // A tie open into the tuplet's only note left makes that note the tied pitch.
-        if (close(u2, false, false, !final_bar)) {  // a tuplet's note does not end a tune
-          result = true;
-          break;
-        }
-      }
-    } else if (broken_factor_ > Rational(0)) {
-      result = close(u1 + broken_factor_ * broken_len_, false, false, !final_bar);  // nor a broken pair's
-    } else {
-      const Rational sound = dur_factor == Rational(0) ? last_sound_ : d * dur_factor;
-      result = close(u1, needs_note, tie, !final_bar || (last_tonic_ && sound >= kMinFinalNote));
-    }
-    if (result) break;
-  }
-  r.finish_memo_.emplace(key, result);
-  return result;
-}
-
 void GrammarState::Allowed(std::vector<uint8_t>* allowed) const {
   const GrammarRules& r = *rules_;
   allowed->assign(static_cast<size_t>(r.size()), 0);
@@ -824,6 +578,19 @@ void GrammarState::Allowed(std::vector<uint8_t>* allowed) const {
     if ((static_cast<int>(g) == r.pitch_group_ || static_cast<int>(g) == r.tonic_group_) && tie_pitch_ >= 0 &&
         chord_notes_ < 0) {
       if (IsAllowed(tie_pitch_)) (*allowed)[tie_pitch_] = 1;
+      continue;
+    }
+    if (ranged_ && (static_cast<int>(g) == r.pitch_group_ || static_cast<int>(g) == r.tonic_group_)) {
+      // The group's pitches differ only by the window: judge one inside it.
+      int32_t inside = -1;
+      for (int32_t id : group.members) {
+        if (InWindow(id)) {
+          inside = id;
+          break;
+        }
+      }
+      if (inside < 0 || !IsAllowed(inside)) continue;
+      for (int32_t id : group.members) (*allowed)[id] = InWindow(id);
       continue;
     }
     if (!IsAllowed(group.representative)) continue;
@@ -888,6 +655,7 @@ std::string GrammarState::Describe() const {
   if (need_ending2_) out += ", [2 due";
   if (need_repeat_start_) out += ", |: due";
   if (final_) out += ", after the final bar";
+  if (ranged_) out += ", pitches MIDI " + std::to_string(lowest_) + ".." + std::to_string(highest_);
   if (closing_) out += ", closing";
   if (!rules_->options_.structure.free()) {
     out += ", part " + std::to_string(part_ + 1) + " bar " + std::to_string(part_bar_ + 1);

@@ -21,15 +21,21 @@
 // Inline meter and key changes ([M:..] [K:..]) are never allowed. Two rules
 // come from abc2midi, which renders the tunes: R:hornpipe only follows M:2/4 or
 // M:4/4, and in a hornpipe a broken-rhythm mark only follows a note that
-// starts on a beat (see hornpipe_grid_ below).
+// starts on a beat (see hornpipe_grid_ below). Rules of the music, each an
+// option measured on the corpus (docs/generate.md): R: agrees with M:, no
+// major tonic chord in a minor mode (nor a minor one in a major mode), the
+// last chord of a structured tune is the tonic triad, no note written shorter
+// than a sixteenth; and, on request (SetPitchRange), a window of pitches.
 //
 // The state is a small value: copy it to try a token or to roll back. It
 // points at its GrammarRules, which must outlive it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -52,7 +58,21 @@ struct GrammarOptions {
   int soft_max_tokens = 600;  // free form: past this many body tokens the next full bar closes the tune
   int max_chord_notes = 4;    // pitches in one chord [..]
   int max_ending_bars = 4;    // bars of a first ending (free form)
+
+  // Rules of the music, measured on the corpus (docs/generate.md).
+  bool rhythm_meter = true;         // R: only with a meter that rhythm has in the corpus (RhythmHasMeter)
+  bool tonic_chord_quality = true;  // no I, I7, I6, I+ ... in a minor-third mode (min dor phr loc), no i, i7, i6 in a major one
+  bool final_tonic_chord = true;    // with a structure: the tune's last chord symbol is the tonic triad (I, or i in min dor phr)
+  bool min_sixteenth = true;        // no written length shorter than a sixteenth (no /4, /8 ...)
+  bool tie_over_beat = true;        // a note tied over a bar line sounds at least a beat (a quarter; a dotted quarter in 6/8)
 };
+
+// Whether rhythm `rhythm` ("reel", as in R:reel) is written in meter num/den
+// in the corpus (docs/generate.md has the counts): reels in 4/4, 2/2 and 2/4,
+// jigs in 6/8, slip jigs in 9/8, waltzes in 3/4 ... True for every meter
+// when the rhythm has no fixed one (air, set-dance, other, or a name not in
+// the table).
+bool RhythmHasMeter(std::string_view rhythm, int num, int den);
 
 // What the mask knows of a vocabulary: each token's meaning, grouped so that
 // tokens with the same effect (every pitch, every chord symbol) are judged
@@ -76,7 +96,8 @@ class GrammarRules {
   // Per token: its class (nullopt-class tokens are never allowed) and meaning.
   struct Info {
     bool valid = false;  // a token of the grammar the mask can use
-    bool tonic = false;  // a pitch on the tonic (C or =C in any octave: the body is in root C)
+    bool tonic = false;  // a pitch on the tonic (C or =C in any octave: the body is in root C);
+                         // a chord symbol on the tonic (I, i7, I/3 ...; not bI or #I)
     tokens::Token token;
     int group = -1;      // tokens of one group have the same effect on the state
   };
@@ -111,6 +132,7 @@ class GrammarRules {
   std::vector<Group> groups_;
   int pitch_group_ = -1;
   int tonic_group_ = -1;  // the tonic's pitches: the last note of a tune must be one
+  int32_t major_triad_ = -1, minor_triad_ = -1, dim_triad_ = -1;  // "I" "i" "io": a mode's tonic triad
   TimeFill fill_;
   int32_t bar_ids_[7] = {-1, -1, -1, -1, -1, -1, -1};  // by abc::BarKind
   int32_t ending1_ = -1, ending2_ = -1;
@@ -123,7 +145,7 @@ class GrammarRules {
 
 class GrammarState {
  public:
-  explicit GrammarState(const GrammarRules* rules) : rules_(rules) {}
+  explicit GrammarState(const GrammarRules* rules) : rules_(rules) { carry_.fill(kNoCarry); }
 
   // allowed[id] = 1 for every token that keeps the tune finishable, else 0
   // (resized to the vocabulary). Never all zero unless done() — that would
@@ -138,6 +160,24 @@ class GrammarState {
   // After --prime: the last note's length is final (no duration token may
   // follow it), so that the primed notes are kept as written.
   void CloseDuration();
+
+  // From now on no note (a single pitch, or any pitch of a chord [..]) may
+  // sound outside [lowest_midi, highest_midi], MIDI numbers with middle C
+  // (the token C) = 60. The sounding pitch of a token of the C-rooted body
+  // comes from the key signature of C in the tune's mode (in C dorian B is
+  // Bb), its own accidental, and the accidentals carried to the end of the
+  // bar (letter and octave, as in ABC). A tie is only allowed to a pitch
+  // inside the window, the tonic stays reachable: the window never makes
+  // the mask dead-end. May be called before the header or anywhere in the
+  // body; a later call replaces the window. Fails, leaving the state
+  // unchanged, when the window is narrower than an octave (highest - lowest
+  // < 12), holds no tonic (a C) of the vocabulary, or would leave an open
+  // tie without its note.
+  Status SetPitchRange(int lowest_midi, int highest_midi);
+  bool has_pitch_range() const { return ranged_; }
+  // The sounding MIDI pitch of pitch token `id` if it came next (see
+  // SetPitchRange); -1 for a token that is not a pitch or before K:.
+  int SoundingPitch(int32_t id) const;
 
   bool done() const { return phase_ == Phase::kDone; }
   bool in_body() const { return phase_ == Phase::kBody; }
@@ -168,6 +208,18 @@ class GrammarState {
   // With a structure: the bar being written closes the tune, so its last
   // note must be the tonic.
   bool FinalBar() const;
+  // The chord sounding at this point (after the pending chord symbol, if
+  // any) lets the tune end: no chord symbol yet, or the last one the tonic triad.
+  bool EndChordOk() const;
+  // An open tie may cross the bar line: the tied note sounds at least a beat
+  // (GrammarOptions::tie_over_beat).
+  bool TieMayCross() const;
+  // Pitches: sounding MIDI number of `pitch` here (or at the start of a new
+  // bar), whether pitch token `id` may sound here, and the ABC carry of
+  // explicit accidentals to the end of the bar.
+  int Sounding(const abc::Pitch& pitch, bool new_bar) const;
+  bool InWindow(int32_t id) const;
+  void CarryAccidental(const abc::Pitch& pitch);
   bool NextBarFinal() const;  // the bar after this one (closed by '|') is the last
 
   const GrammarRules* rules_;
@@ -177,6 +229,7 @@ class GrammarState {
 
   int meter_num_ = 0, meter_den_ = 0;
   abc::Rational bar_len_;  // eighths in a full bar
+  abc::Rational beat_;     // eighths in a beat: a dotted quarter in 6/8 9/8 12/8 3/8, a quarter in x/4 and x/2
   abc::Rational used_;     // eighths sounded in the current bar
   abc::Rational pickup_;   // eighths of the pickup bar; 0 when the tune has none
   // abc2midi times a repeat or a new section by gluing the short bars on
@@ -238,6 +291,22 @@ class GrammarState {
   int part_ = 0;
   int part_bar_ = 0;   // bars closed in the current part
   int ending_len_ = 0; // structure: bars of each ending of this part
+
+  // The mode, for the rules on chords and pitches.
+  bool mode_known_ = false;
+  bool minor_third_ = false;  // min dor phr loc: the tonic triad is minor (diminished in loc)
+  int32_t triad_id_ = -1;     // the mode's tonic triad chord symbol ("I", "i", "io"); -1: none in the vocabulary
+  std::array<int8_t, 7> signature_{};  // key signature of C <mode>, per letter C..B
+  bool last_chord_tonic_ = true;     // no chord symbol yet, or the last one is the tonic triad
+  bool pending_chord_tonic_ = false; // the pending chord symbol is the tonic triad
+
+  // Pitch window (SetPitchRange) and the accidentals carried in the bar.
+  static constexpr int kOctaves = 11;             // octave -5..5 (the reader's range)
+  static constexpr int8_t kNoCarry = 127;
+  bool ranged_ = false;
+  int lowest_ = 0, highest_ = 0;
+  std::array<int8_t, 7 * kOctaves> carry_;        // alteration per (letter, octave); kNoCarry: none
+  bool carried_ = false;                          // some entry of carry_ is set
 };
 
 }  // namespace tunesmith::generate

@@ -130,7 +130,16 @@ TEST_F(MaskTable, TiesAndChords) {
       {"M:4/4 K:maj R:reel [ C E ]", {"2", "8", "A"}, {"-", "]"}},
       {"M:4/4 K:maj R:reel [ C E G c", {"]"}, {"e"}},  // four notes at most
       {"M:4/4 K:maj R:reel z", {"2", ">"}, {"-"}},
+      // A note tied over a bar line sounds at least a beat; inside a bar any note may be tied.
+      {"M:4/4 K:maj R:reel A 6 B c", {"|"}, {"-"}},
+      {"M:4/4 K:maj R:reel A 6 c 2", {"-", "|"}, {}},
+      {"M:6/8 K:maj R:jig A 4 c 2", {"|"}, {"-"}},
+      {"M:6/8 K:maj R:jig A 3 c 3", {"-", "|"}, {}},
+      {"M:4/4 K:maj R:reel A /2 c /2", {"-"}, {}},
   });
+  GrammarOptions any_tie;
+  any_tie.tie_over_beat = false;
+  Run({{"M:4/4 K:maj R:reel A 6 B c", {"|", "-"}, {}}}, any_tie);
 }
 
 TEST_F(MaskTable, ChordSymbols) {
@@ -229,6 +238,143 @@ TEST_F(MaskTable, Structure) {
          {"M:2/4 K:maj R:other A 4 | B 4 || C 4 | D", {"3", "c"}, {"4", "|]", "||"}},  // D 4 would end off the tonic
      },
      ab);
+}
+
+// R: agrees with M: (GrammarOptions::rhythm_meter): the meters each rhythm has in the corpus.
+TEST_F(MaskTable, RhythmAgreesWithMeter) {
+  Run({
+      {"M:6/8 K:maj", {"R:jig", "R:other"}, {"R:reel", "R:hornpipe", "R:waltz", "R:slip-jig"}},
+      {"M:4/4 K:maj", {"R:reel", "R:hornpipe", "R:other"}, {"R:jig", "R:waltz", "R:slip-jig"}},
+      {"M:2/2 K:maj", {"R:reel"}, {"R:jig", "R:hornpipe"}},  // hornpipes in 2/2: abc2midi cannot
+      {"M:2/4 K:maj", {"R:reel", "R:hornpipe"}, {"R:jig"}},
+      {"M:9/8 K:dor", {"R:slip-jig", "R:other"}, {"R:jig", "R:reel"}},
+      {"M:3/4 K:min", {"R:waltz"}, {"R:jig", "R:reel"}},
+      {"M:12/8 K:maj", {"R:other"}, {"R:jig", "R:reel", "R:waltz"}},
+  });
+  GrammarOptions reel;
+  reel.rhythm = "R:reel";
+  Run({{"", {"M:4/4", "M:2/2", "M:2/4"}, {"M:6/8", "M:3/4", "M:9/8", "M:12/8"}}}, reel);
+  GrammarOptions off;
+  off.rhythm_meter = false;
+  Run({{"M:6/8 K:maj", {"R:reel", "R:waltz"}, {"R:hornpipe"}}}, off);  // abc2midi's rule stays
+  EXPECT_TRUE(RhythmHasMeter("reel", 2, 4));
+  EXPECT_FALSE(RhythmHasMeter("reel", 6, 8));
+  EXPECT_TRUE(RhythmHasMeter("other", 5, 4));
+  EXPECT_TRUE(RhythmHasMeter("air", 3, 8));
+  GrammarOptions both;
+  both.meter = "M:6/8";
+  both.rhythm = "R:reel";
+  auto refused = GrammarRules::Make(TestVocabulary(), both);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("4/4 2/2 2/4"), std::string::npos) << refused.status().message();
+}
+
+// No major tonic chord in a mode with a minor third, no minor one in a major mode.
+TEST_F(MaskTable, TonicChordQualityFollowsTheMode) {
+  Run({
+      {"M:6/8 K:min R:jig", {"\"i\"", "\"i7\"", "\"io\"", "\"IV\"", "\"bVII\"", "\"V7\""},
+       {"\"I\"", "\"I7\"", "\"I/3\""}},
+      {"M:6/8 K:dor R:jig", {"\"i\"", "\"bVII\""}, {"\"I\"", "\"I7\""}},
+      {"M:6/8 K:maj R:jig", {"\"I\"", "\"I7\"", "\"I/3\"", "\"io\"", "\"ii\""}, {"\"i\"", "\"i7\""}},
+      {"M:6/8 K:mix R:jig", {"\"I\"", "\"bVII\""}, {"\"i\""}},
+  });
+  GrammarOptions off;
+  off.tonic_chord_quality = false;
+  Run({{"M:6/8 K:min R:jig", {"\"I\"", "\"i\""}, {}}}, off);
+}
+
+// With a form, the last chord of the tune is the tonic triad (I, or i in minor).
+TEST_F(MaskTable, FinalChordIsTheTonicTriad) {
+  GrammarOptions o;
+  o.structure = *ParseStructure("AABB", 2);
+  const std::string b_part = "M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 |";
+  const std::string b_minor = "M:2/4 K:min R:other |: A 4 | B 4 :: C 4 |";
+  Run({
+         {b_part + " c 4", {":|"}, {}},  // no chord at all: nothing to resolve
+         {b_part + " \"I\" c 4", {":|"}, {}},
+         {b_part + " \"V7\" c", {"\"I\""}, {"4"}},
+         {b_part + " \"V7\" c", {"2", "\"I\"", "c"}, {"4", ":|"}},  // c 4 would end under V7
+         {b_part + " \"V7\" c 2 c", {"/2", "\"I\""}, {"2"}},  // c 2 would end under V7
+         {b_part + " \"V7\" c 2 \"I\" c 2", {":|"}, {}},
+         {b_part + " \"V7\" c 2 \"I7\" c", {"\"I\""}, {"2"}},  // the triad, not I7
+         {b_part + " \"V7\" c 2 \"I/3\" c", {"\"I\""}, {"2"}},
+         // A V7 on the last eighth would leave no note for the tonic chord.
+         {b_part + " D 3", {"\"I\"", "c"}, {"\"V7\"", "\"IV\""}},
+         // The chord in force comes from an earlier bar.
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: \"V7\" C 4 | c", {"\"I\""}, {"4"}},
+         {"M:2/4 K:maj R:other |: A 4 | B 4 :: \"V7\" C 4 | \"I\" c 4", {":|"}, {}},
+         {b_minor + " \"i\" c 4", {":|"}, {}},
+         {b_minor + " \"bVII\" c", {"\"i\""}, {"4", "\"I\""}},
+     },
+     o);
+  o.final_tonic_chord = false;
+  Run({{b_part + " \"V7\" c 4", {":|"}, {}}}, o);
+}
+
+// Nothing written shorter than a sixteenth (half an eighth).
+TEST_F(MaskTable, NoNoteShorterThanASixteenth) {
+  Run({{"M:4/4 K:maj R:reel A", {"/2", "3/4", "3/2", "2"}, {"/4"}},
+       {"M:4/4 K:maj R:reel (3 A", {"/2"}, {"/4"}}});  // a tuplet note is judged as written
+  GrammarOptions off;
+  off.min_sixteenth = false;
+  Run({{"M:4/4 K:maj R:reel A", {"/4", "/2"}, {}}}, off);
+}
+
+// After `prefix` with the window set before the header: which tokens come next.
+void ExpectWindow(int lowest, int highest, const std::string& prefix, const std::vector<std::string>& allowed,
+                  const std::vector<std::string>& rejected) {
+  auto rules = GrammarRules::Make(TestVocabulary(), {});
+  ASSERT_TRUE(rules.ok());
+  GrammarState state(rules->get());
+  ASSERT_TRUE(state.SetPitchRange(lowest, highest).ok());
+  for (const std::string& t : Split(prefix)) ASSERT_TRUE(state.Accept(t).ok()) << prefix << ": " << t;
+  std::vector<uint8_t> mask;
+  state.Allowed(&mask);
+  const auto& vocab = (*rules)->vocabulary();
+  for (const std::string& t : allowed) {
+    EXPECT_TRUE(mask[vocab.Id(t)]) << prefix << ": '" << t << "' (MIDI " << state.SoundingPitch(vocab.Id(t)) << ")";
+  }
+  for (const std::string& t : rejected) {
+    EXPECT_FALSE(mask[vocab.Id(t)]) << prefix << ": '" << t << "' (MIDI " << state.SoundingPitch(vocab.Id(t)) << ")";
+    EXPECT_FALSE(state.IsAllowed(vocab.Id(t))) << t;
+  }
+}
+
+TEST(GrammarPitchRange, NotesStayInTheWindow) {
+  // C major, MIDI 60..72: C to c.
+  ExpectWindow(60, 72, "M:4/4 K:maj R:reel", {"C", "G", "B", "c"}, {"G,", "B,", "d", "c'", "^c"});
+  // The key signature counts: in C dorian B is Bb (70), =B is 71.
+  ExpectWindow(58, 70, "M:4/4 K:dor R:reel", {"B", "C", "A"}, {"=B", "c", "G,"});
+  ExpectWindow(58, 70, "M:4/4 K:maj R:reel", {"_B", "C"}, {"B", "c"});
+  // An accidental lasts to the end of the bar: after ^c, c is c# (73).
+  ExpectWindow(61, 73, "M:4/4 K:maj R:reel ^c", {"c", "=c", "^c"}, {"C", "d"});
+  ExpectWindow(58, 70, "M:4/4 K:maj R:reel _B", {"B", "_B"}, {"=B"});
+  ExpectWindow(58, 70, "M:4/4 K:maj R:reel _B 8 |", {"_B"}, {"B"});
+  // Chords: every pitch.
+  ExpectWindow(60, 72, "M:4/4 K:maj R:reel [ C", {"E", "c"}, {"e", "G,"});
+  // A tie across the bar line loses the bar's accidental: B would be 71.
+  ExpectWindow(58, 70, "M:4/4 K:maj R:reel _B 2 A 2 B 4", {"|"}, {"-"});
+  ExpectWindow(58, 70, "M:4/4 K:maj R:reel C 8 | _B B 3", {"-"}, {});  // inside the bar it stays Bb
+}
+
+TEST(GrammarPitchRange, RefusesWindowsThatCouldDeadEnd) {
+  auto rules = GrammarRules::Make(TestVocabulary(), {});
+  ASSERT_TRUE(rules.ok());
+  GrammarState state(rules->get());
+  Status narrow = state.SetPitchRange(60, 71);
+  ASSERT_FALSE(narrow.ok());
+  EXPECT_NE(narrow.message().find("octave"), std::string::npos) << narrow.message();
+  Status no_tonic = state.SetPitchRange(85, 100);  // the vocabulary's Cs are 60, 72 and 84
+  ASSERT_FALSE(no_tonic.ok());
+  EXPECT_NE(no_tonic.message().find("tonic"), std::string::npos) << no_tonic.message();
+  EXPECT_FALSE(state.has_pitch_range());
+  for (const auto& t : Split("M:4/4 K:maj R:reel e 8 -")) ASSERT_TRUE(state.Accept(t).ok());
+  Status tie = state.SetPitchRange(48, 72);  // the open tie waits for e (76)
+  ASSERT_FALSE(tie.ok());
+  EXPECT_NE(tie.message().find("tie"), std::string::npos) << tie.message();
+  EXPECT_TRUE(state.SetPitchRange(60, 84).ok());
+  EXPECT_TRUE(state.has_pitch_range());
+  EXPECT_NE(state.Describe().find("60..84"), std::string::npos) << state.Describe();
 }
 
 TEST(GrammarRules, RefusesForcedTokensTheModelLacks) {

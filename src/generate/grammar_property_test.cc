@@ -17,6 +17,7 @@
 
 #include "abc/bar_check.h"
 #include "abc/reader.h"
+#include "abc/timeline.h"
 #include "generate/grammar_mask.h"
 #include "generate/sampler.h"
 #include "generate/test_vocabulary.h"
@@ -70,9 +71,16 @@ std::vector<float> Bias(const GrammarRules& rules, Logits kind) {
 struct WalkResult {
   std::vector<std::string> tokens;  // <s> ... </s>
   bool ok = false;
+  int window_bar = -1;  // the window was set at the start of this bar (0: before the header); -1: never
 };
 
-WalkResult Walk(const GrammarRules& rules, Logits kind, uint64_t seed, bool cross_check) {
+// A pitch window to set during a walk (GrammarState::SetPitchRange).
+struct Window {
+  int lowest = 0, highest = 0;
+  int at_bar = -1;  // set before the header (0) or at the start of that bar; -1: no window
+};
+
+WalkResult Walk(const GrammarRules& rules, Logits kind, uint64_t seed, bool cross_check, const Window& window = {}) {
   WalkResult out;
   std::mt19937_64 noise(seed);
   std::normal_distribution<float> normal(0.0f, kind == Logits::kPeaky ? 6.0f : 1.5f);
@@ -83,7 +91,22 @@ WalkResult Walk(const GrammarRules& rules, Logits kind, uint64_t seed, bool cros
   std::vector<uint8_t> allowed;
   std::vector<float> logits(rules.size());
   out.tokens.push_back("<s>");
+  int bars_with_music = 0;  // counted as abc::Timeline counts bars
+  bool music_in_bar = false;
+  if (window.at_bar == 0) {
+    Status s = state.SetPitchRange(window.lowest, window.highest);
+    if (!s.ok()) {
+      ADD_FAILURE() << s.message();
+      return out;
+    }
+    out.window_bar = 0;
+  }
   for (int64_t step = 0; !state.done(); ++step) {
+    // Mid-tune, at a bar start (a tie open to a pitch outside refuses it: try the next bar).
+    if (window.at_bar > 0 && out.window_bar < 0 && state.at_bar_start() && bars_with_music >= window.at_bar &&
+        state.SetPitchRange(window.lowest, window.highest).ok()) {
+      out.window_bar = bars_with_music;
+    }
     if (step > rules.MaxTokens()) {
       ADD_FAILURE() << "no end after " << step << " tokens (bound " << rules.MaxTokens() << "): " << state.Describe();
       return out;
@@ -121,6 +144,15 @@ WalkResult Walk(const GrammarRules& rules, Logits kind, uint64_t seed, bool cros
       return out;
     }
     out.tokens.push_back(rules.vocabulary().Token(id));
+    const auto& info = rules.info(id);
+    if (info.token.cls == TokenClass::kPitch || info.token.cls == TokenClass::kRest ||
+        info.token.cls == TokenClass::kChordStart) {
+      music_in_bar = true;
+    }
+    if (info.token.cls == TokenClass::kBar) {
+      bars_with_music += music_in_bar;
+      music_in_bar = false;
+    }
   }
   out.ok = true;
   return out;
@@ -130,6 +162,54 @@ std::string Joined(const std::vector<std::string>& tokens) {
   std::string s;
   for (const auto& t : tokens) s += t + " ";
   return s;
+}
+
+// The rules of the music (GrammarOptions, all on by default), checked on the
+// tokens and the tune read back rather than through the mask. True when the
+// tune has a form and chord symbols (so the final-chord rule was met).
+bool ExpectMusicRules(const std::vector<std::string>& walk, const abc::Tune& tune, const GrammarOptions& options) {
+  const auto meter = tokens::ParseToken(walk[1]), mode = tokens::ParseToken(walk[2]), rhythm = tokens::ParseToken(walk[3]);
+  if (!meter || !mode || !rhythm) {
+    ADD_FAILURE() << "no header: " << Joined(walk);
+    return false;
+  }
+  const int num = meter->meter.num, den = meter->meter.den;
+  EXPECT_TRUE(RhythmHasMeter(rhythm->rhythm, num, den)) << walk[3] << " in " << walk[1];
+  const abc::Mode m = mode->mode;
+  const bool minor_third = m == abc::Mode::kMinor || m == abc::Mode::kDorian || m == abc::Mode::kPhrygian || m == abc::Mode::kLocrian;
+  std::string last_chord;
+  for (const std::string& t : walk) {
+    auto token = tokens::ParseToken(t);
+    if (!token) continue;
+    if (token->cls == TokenClass::kDuration) EXPECT_GE(token->duration, abc::Rational(1, 2)) << Joined(walk);
+    if (token->cls != TokenClass::kChordSymbol) continue;
+    last_chord = t;
+    const tokens::ChordDegree& c = token->chord;
+    if (c.root.degree != 0 || c.root.alter != 0) continue;
+    using Q = tokens::ChordQuality;
+    if (minor_third) {
+      EXPECT_TRUE(c.quality != Q::kMajor && c.quality != Q::kDominant7 && c.quality != Q::kMajor6 &&
+                  c.quality != Q::kMajor7 && c.quality != Q::kAugmented && c.quality != Q::kAugmented7)
+          << t << " in " << walk[2];
+    } else {
+      EXPECT_TRUE(c.quality != Q::kMinor && c.quality != Q::kMinor7 && c.quality != Q::kMinor6) << t << " in " << walk[2];
+    }
+  }
+  if (!options.structure.free() && !last_chord.empty()) {
+    EXPECT_EQ(last_chord, minor_third ? "\"i\"" : "\"I\"") << Joined(walk);
+  }
+  // A note tied over a bar line sounds at least a beat.
+  const abc::Rational beat = den >= 8 && num % 3 == 0 ? abc::Rational(3, den) : den <= 4 ? abc::Rational(1, 4) : abc::Rational(1, den);
+  const std::vector<abc::Rational> lengths = abc::SoundingLengths(tune);
+  for (size_t k = 0; k < tune.body.size(); ++k) {
+    if (tune.body[k].kind != abc::ElementKind::kNote || !tune.body[k].tie) continue;
+    size_t next = k + 1;
+    while (next < tune.body.size() && tune.body[next].kind == abc::ElementKind::kLineBreak) ++next;
+    if (next < tune.body.size() && tune.body[next].kind == abc::ElementKind::kBar) {
+      EXPECT_GE(lengths[k], beat) << "a short note tied over a bar line\n" << Joined(walk);
+    }
+  }
+  return !options.structure.free() && !last_chord.empty();
 }
 
 struct Setting {
@@ -170,6 +250,7 @@ std::vector<Setting> Settings() {
 TEST(GrammarProperty, EveryWalkGivesAValidTune) {
   const tokens::Vocabulary vocab = testing::TestVocabulary();
   int tunes = 0, pickups = 0, endings = 0, tuplets = 0, broken = 0, ties = 0, chords = 0, tonic_endings = 0;
+  int final_chords = 0;  // structured tunes with chord symbols: their last one is the tonic triad
   for (const Setting& setting : Settings()) {
     auto rules = GrammarRules::Make(vocab, setting.options);
     ASSERT_TRUE(rules.ok()) << rules.status().message();
@@ -191,6 +272,7 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
                                    << "\n" << *abc_text << "\n" << Joined(walk.tokens);
       Status structure = CheckStructure(walk.tokens, setting.options.structure);
       ASSERT_TRUE(structure.ok()) << setting.name << ": " << structure.message() << "\n" << Joined(walk.tokens);
+      final_chords += ExpectMusicRules(walk.tokens, read.tunes[0], setting.options);
       if (!setting.options.structure.free()) {
         // A structured tune ends on the tonic: its last event is a C (any octave).
         std::string last_event;
@@ -228,8 +310,57 @@ TEST(GrammarProperty, EveryWalkGivesAValidTune) {
   EXPECT_GT(ties, 50);
   EXPECT_GT(chords, 50);
   EXPECT_GT(tonic_endings, 500);
-  std::printf("%d tunes: %d with a pickup, %d with endings, %d tuplets, %d broken rhythm, %d ties, %d chords\n", tunes,
-              pickups, endings, tuplets, broken, ties, chords);
+  EXPECT_GT(final_chords, 200);
+  std::printf("%d tunes: %d with a pickup, %d with endings, %d tuplets, %d broken rhythm, %d ties, %d chords, "
+              "%d with a form ending on the tonic chord\n",
+              tunes, pickups, endings, tuplets, broken, ties, chords, final_chords);
+}
+
+// Pitch windows (GrammarState::SetPitchRange) of random place and width, set
+// before the header or at a random bar: no walk dead-ends, and no note of the
+// decoded tune (its timeline, which knows keys and accidentals on its own)
+// sounds outside the window from that bar on.
+TEST(GrammarProperty, PitchWindowsHoldAndNeverDeadEnd) {
+  const tokens::Vocabulary vocab = testing::TestVocabulary();
+  const std::vector<Setting> settings = Settings();
+  std::mt19937_64 pick(2024);
+  int tunes = 0, mid_tune = 0, notes_checked = 0;
+  for (int w = 0; w < 420; ++w) {
+    const Setting& setting = settings[w % settings.size()];
+    auto rules = GrammarRules::Make(vocab, setting.options);
+    ASSERT_TRUE(rules.ok()) << rules.status().message();
+    Window window;
+    window.lowest = 48 + static_cast<int>(pick() % 25);               // C3 .. C5
+    window.highest = window.lowest + 12 + static_cast<int>(pick() % 19);  // an octave to two and a half
+    // The test vocabulary's Cs are 60, 72 and 84: keep one inside.
+    if (window.highest < 72 && window.lowest > 60) window.lowest = 60;
+    window.at_bar = w % 3 == 0 ? 0 : 1 + static_cast<int>(pick() % 6);
+    WalkResult walk = Walk(**rules, kAllLogits[w % std::size(kAllLogits)], 99991ull * (w + 1), w % 10 == 0, window);
+    ASSERT_TRUE(walk.ok) << setting.name << " window " << window.lowest << ".." << window.highest << ": "
+                         << Joined(walk.tokens);
+    ++tunes;
+    if (walk.window_bar < 0) continue;  // the tune ended before that bar
+    mid_tune += walk.window_bar > 0;
+    auto tune = tokens::DecodeTune(walk.tokens, tokens::TokenizerKind::kAbcToken);
+    ASSERT_TRUE(tune.ok()) << tune.status().message();
+    for (const abc::NoteEvent& e : abc::Timeline(*tune)) {
+      if (e.bar < walk.window_bar) continue;
+      for (int midi : e.midi) {
+        ++notes_checked;
+        ASSERT_GE(midi, window.lowest) << setting.name << ", bar " << e.bar << ", window from bar " << walk.window_bar
+                                       << "\n" << Joined(walk.tokens);
+        ASSERT_LE(midi, window.highest) << setting.name << ", bar " << e.bar << ", window from bar " << walk.window_bar
+                                        << "\n" << Joined(walk.tokens);
+      }
+    }
+    if (!setting.options.structure.free()) {
+      ASSERT_TRUE(CheckStructure(walk.tokens, setting.options.structure).ok()) << Joined(walk.tokens);
+    }
+  }
+  EXPECT_EQ(tunes, 420);
+  EXPECT_GT(mid_tune, 150);
+  EXPECT_GT(notes_checked, 10000);
+  std::printf("%d tunes with a pitch window (%d set mid-tune), %d notes inside it\n", tunes, mid_tune, notes_checked);
 }
 
 // A model trained on a few tunes may lack bar kinds (only | |: :|, say):

@@ -23,7 +23,8 @@ inline tokens::Vocabulary TestVocabulary() {
       "|", "||", "|]", "|:", ":|", "::", "[1", "[2", "[3",
       "(3", "(2", "(4", "(5:2:5", ">", "<", ">>", "<<",
       "[", "]", "-", "z",
-      "\"I\"", "\"IV\"", "\"V7\"", "\"ii\"", "\"vi\"", "\"i\"", "\"bVII\"",
+      "\"I\"", "\"IV\"", "\"V7\"", "\"ii\"", "\"vi\"", "\"i\"", "\"bVII\"", "\"I7\"", "\"i7\"", "\"io\"",
+      "\"I/3\"",
   };
   return tokens::Vocabulary(tokens::TokenizerKind::kAbcToken, t);
 }

@@ -29,7 +29,9 @@ Result<TuneText> WriteGeneratedTune(const std::vector<std::string>& tokens, cons
     tune->header.insert(k, abc::Field{'N', options.provenance, {}});
   }
   TuneText out;
-  out.abc = abc::WriteTune(*tune);
+  abc::WriteOptions write;
+  write.beam_by_beat = true;  // the tokens have no blanks: beam as musicians do
+  out.abc = abc::WriteTune(*tune, write);
   out.tune = std::move(tune.value());
   return out;
 }

@@ -23,6 +23,8 @@ constexpr RhythmAlias kRhythms[] = {
     {"march", "march"},       {"strathspey", "strathspey"}, {"setdance", "set-dance"},
     {"air", "air"},           {"slowair", "air"},           {"mazurka", "mazurka"},
     {"barndance", "barndance"}, {"schottische", "schottische"}, {"polska", "polska"},
+    // Ryan's Mammoth files its clog hornpipes as "Clog" (37, all in 2/2 or 2/4).
+    {"clog", "hornpipe"},
 };
 
 constexpr std::string_view kSpecials[] = {"<pad>", "<s>", "</s>", "<unk>"};

@@ -147,6 +147,7 @@ TEST(AbcTokenTest, NormalisesRhythms) {
       {"Hornpipe", "hornpipe"}, {"waltz", "waltz"},     {"polka", "polka"},       {"slide", "slide"},
       {"march", "march"},       {"Strathspey", "strathspey"}, {"set dance", "set-dance"}, {"air", "air"},
       {"slow air", "air"},      {"", "other"},          {"fling", "other"},       {"reel; jig", "other"},
+      {"Clog", "hornpipe"},
   };
   for (const auto& [value, rhythm] : cases) EXPECT_EQ(NormaliseRhythm(value), rhythm) << value;
   EXPECT_EQ(RhythmFieldValue("slip-jig"), "slip jig");

@@ -457,6 +457,7 @@ Result<std::string> DecodeToAbc(const std::vector<std::string>& tokens, Tokenize
   if (!tune.ok()) return tune.status();
   abc::WriteOptions w;
   w.unit_length = kind == TokenizerKind::kChar ? tune->unit_length : kEighth;
+  w.beam_by_beat = kind == TokenizerKind::kAbcToken;  // abc tokens have no blanks; char tokens keep theirs
   return abc::WriteTune(*tune, w);
 }
 

@@ -165,7 +165,7 @@ TEST_P(TokensCorpusTest, EveryTuneRoundTrips) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Folders, TokensCorpusTest,
-                         ::testing::Values("nottingham", "nottingham-cleaned", "oneills1850"),
+                         ::testing::Values("nottingham", "nottingham-cleaned", "oneills1850", "ryans-mammoth"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
