@@ -34,6 +34,22 @@ std::string RhythmOf(const std::vector<std::string>& tokens, tokens::TokenizerKi
   return rhythm;
 }
 
+// The meter a tune's header names ("6/8"), for its title; "" when none.
+std::string MeterOf(const std::vector<std::string>& tokens, tokens::TokenizerKind kind) {
+  if (kind == tokens::TokenizerKind::kAbcToken) {
+    for (const std::string& t : tokens) {
+      if (t.rfind("M:", 0) == 0) return t.substr(2);
+    }
+    return "";
+  }
+  std::string text;
+  for (const std::string& t : tokens) text += t;
+  const size_t m = text.find("M:");
+  if (m == std::string::npos) return "";
+  const size_t end = text.find('\n', m);
+  return text.substr(m + 2, end == std::string::npos ? std::string::npos : end - m - 2);
+}
+
 // Plain sampling: the model's distribution through temperature, top-k and
 // top-p, then a draw; the specials that never follow in a tune (<pad>, <s>,
 // <unk>) are the only tokens held back. Batches of options.batch_size tunes.
@@ -194,9 +210,9 @@ Result<EvalSampling> SampleForEval(const model::LoadedModel& loaded,
 
   std::unordered_set<std::string> avoid;
   for (const std::string& t : avoid_titles) avoid.insert(generate::TitleMaker::TitleKey(t));
-  const generate::TitleMaker titles(std::move(avoid));
+  generate::TitleMaker titles(std::move(avoid));  // never the same title twice in a run
   for (EvalSample& s : result.tunes) {
-    s.title = titles.Make(s.seed, RhythmOf(s.tokens, kind));
+    s.title = titles.Make(s.seed, RhythmOf(s.tokens, kind), MeterOf(s.tokens, kind));
     WriteText(s, kind);
     result.tokens += static_cast<int64_t>(s.tokens.size()) - 1;
   }

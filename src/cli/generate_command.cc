@@ -299,7 +299,7 @@ int RunGenerate(GenerateArgs a) {
     if (index) {
       for (int i = 0; i < index->size(); ++i) taken.insert(gen::TitleMaker::TitleKey(index->tune(i).title));
     }
-    const gen::TitleMaker titles(std::move(taken));
+    gen::TitleMaker titles(std::move(taken));  // never the same title twice in a run
     std::unique_ptr<render::MidiSynthesizer> synth;
     std::filesystem::path out_dir;
     if (!a.out.empty()) {
@@ -317,7 +317,7 @@ int RunGenerate(GenerateArgs a) {
       const std::string rhythm = t.tokens.size() > 3 ? t.tokens[3].substr(2) : "other";
       gen::TuneTextOptions text_options;
       text_options.x = t.index + 1;
-      text_options.title = titles.Make(t.seed, rhythm);
+      text_options.title = titles.Make(t.seed, rhythm, t.tokens.size() > 1 ? t.tokens[1].substr(2) : "");
       text_options.tonic = t.tonic;
       text_options.chord_symbols = a.chords;
       const std::string settings = Settings(a, model_shown, t.seed);

@@ -25,7 +25,8 @@
 // option measured on the corpus (docs/generate.md): R: agrees with M:, no
 // major tonic chord in a minor mode (nor a minor one in a major mode), the
 // last chord of a structured tune is the tonic triad, no note written shorter
-// than a sixteenth; and, on request (SetPitchRange), a window of pitches.
+// than a sixteenth, a note tied over a bar line lasts a beat; and, on request
+// (SetPitchRange), a window of pitches.
 //
 // The state is a small value: copy it to try a token or to roll back. It
 // points at its GrammarRules, which must outlive it.
@@ -75,8 +76,8 @@ struct GrammarOptions {
 bool RhythmHasMeter(std::string_view rhythm, int num, int den);
 
 // What the mask knows of a vocabulary: each token's meaning, grouped so that
-// tokens with the same effect (every pitch, every chord symbol) are judged
-// once. Built once per model and options; shared by every tune's state.
+// tokens with the same effect (every pitch but the tonic's, every chord
+// symbol off the tonic) are judged once. Built once per model and options; shared by every tune's state.
 class GrammarRules {
  public:
   // Fails when the vocabulary is not an abc-token one, lacks what any tune

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <random>
 
+#include "generate/grammar_mask.h"
+
 namespace tunesmith::generate {
 namespace {
 
@@ -48,8 +50,7 @@ std::string RhythmWord(std::string_view rhythm) {
   return "";
 }
 
-std::string Draft(std::mt19937_64& rng, std::string_view rhythm) {
-  const std::string kind = RhythmWord(rhythm);
+std::string Draft(std::mt19937_64& rng, const std::string& kind) {
   switch (rng() % 7) {
     case 0: return "The " + Pick(kAdjectives, rng) + " " + Pick(kNouns, rng);
     case 1: return Pick(kPeople, rng) + "'s " + Pick(kKeepsakes, rng);
@@ -72,11 +73,32 @@ std::string TitleMaker::TitleKey(std::string_view title) {
   return key;
 }
 
-std::string TitleMaker::Make(uint64_t seed, std::string_view rhythm) const {
+std::string TitleMaker::DanceWord(std::string_view rhythm, std::string_view meter) {
+  const size_t slash = meter.find('/');
+  if (slash != std::string_view::npos) {
+    int num = 0, den = 0;
+    for (char c : meter.substr(0, slash)) num = std::isdigit(static_cast<unsigned char>(c)) ? num * 10 + (c - '0') : -1;
+    for (char c : meter.substr(slash + 1)) den = std::isdigit(static_cast<unsigned char>(c)) ? den * 10 + (c - '0') : -1;
+    if (num <= 0 || den <= 0 || !RhythmHasMeter(rhythm, num, den)) return "";
+  }
+  return RhythmWord(rhythm);
+}
+
+bool TitleMaker::Taken(const std::string& title) const {
+  const std::string key = TitleKey(title);
+  return avoid_.count(key) > 0 || given_.count(key) > 0;
+}
+
+std::string TitleMaker::Make(uint64_t seed, std::string_view rhythm, std::string_view meter) {
   std::mt19937_64 rng(seed ^ 0x7469746c65ull);  // "title": independent of the tune's own draws
-  std::string title = Draft(rng, rhythm);
-  for (int tries = 0; tries < 50 && avoid_.count(TitleKey(title)); ++tries) title = Draft(rng, rhythm);
-  if (avoid_.count(TitleKey(title))) title += " (new)";
+  const std::string kind = DanceWord(rhythm, meter);
+  std::string title = Draft(rng, kind);
+  for (int tries = 0; tries < 50 && Taken(title); ++tries) title = Draft(rng, kind);
+  if (Taken(title)) {
+    const std::string base = title;
+    for (int n = 2; Taken(title); ++n) title = base + " No. " + std::to_string(n);
+  }
+  given_.insert(TitleKey(title));
   return title;
 }
 
