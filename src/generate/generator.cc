@@ -27,6 +27,7 @@ struct Slot {
   GrammarState mask;
   NoveltyGuard::Tracker tracker;
   tokens::PositionTracker where;  // the musical position after the last token (models that read it)
+  std::optional<PitchWindow> window;  // the instrument's range in root C, due once the prime is written
   size_t prime_pos = 0;  // next prime token to force
   int32_t input = tokens::kBosId;  // the token the model reads at the next step
   bool guard_on = true;
@@ -46,7 +47,7 @@ struct Slot {
 };
 
 // The header is drawn: the tune's key, from the plan (or the table, by its
-// rhythm and mode).
+// rhythm and mode), and the instrument's range moved into root C.
 void ChooseKey(const KeyPlan& plan, Slot& s) {
   const std::vector<std::string>& t = s.out.tokens;  // <s> M: K: R:
   if (plan.tonic) {
@@ -56,6 +57,16 @@ void ChooseKey(const KeyPlan& plan, Slot& s) {
   } else {
     s.out.tonic = tokens::NoteName{};
   }
+  if (plan.instrument) s.window = BodyWindow(*plan.instrument, ShiftFromC(s.out.tonic));
+}
+
+// The window takes effect once the prime (kept as the user wrote it) is done.
+Status ApplyWindow(Slot& s, const std::string& instrument) {
+  if (!s.window) return Status::Ok();
+  Status st = s.mask.SetPitchRange(s.window->lowest, s.window->highest);
+  s.window.reset();
+  if (!st.ok()) return Status::Error("the " + instrument + "'s range cannot hold the tune: " + st.message());
+  return Status::Ok();
 }
 
 }  // namespace
@@ -178,6 +189,9 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       if (!was_in_body && s.mask.in_body()) ChooseKey(options.keys, s);
       s.input = id;
       if (priming && s.prime_pos == options.prime.size()) s.mask.CloseDuration();
+      if (s.window && s.mask.in_body() && s.prime_pos == options.prime.size()) {
+        if (Status st = ApplyWindow(s, options.keys.instrument->name); !st.ok()) return st;
+      }
       if (id == eos) {
         done[r] = 1;
         continue;
