@@ -157,7 +157,7 @@ TEST(Generator, ConditioningStructureAndPrime) {
   }
   ExpectValid(*tunes, g.structure);
   // A prime that breaks the form is refused before sampling.
-  o.prime = Split("A 2 B c 3 |");  // no |: for part A
+  o.prime = Split("A 2 B c 3 || c 6 |");  // a double bar after one bar of an 8-bar part
   auto bad = gen.Generate(o);
   EXPECT_FALSE(bad.ok());
 }

@@ -120,9 +120,11 @@ Status GrammarState::SetPitchRange(int lowest_midi, int highest_midi) {
 
 bool GrammarState::Blocked() const {
   if (phase_ != Phase::kBody) return true;
-  if (final_ || need_ending2_ || need_repeat_start_) return true;
-  const Structure& s = rules_->options_.structure;
-  return !s.free() && last_ == Last::kStart && s.parts[0].repeated;
+  // A repeated first part may open with |: or without it (its :| then
+  // repeats from the start, as in most of O'Neill's and Ryan's tunes):
+  // forcing |: put the model among the few corpus tunes that open so,
+  // nearly all NMD tunes with chords.
+  return final_ || need_ending2_ || need_repeat_start_;
 }
 
 bool GrammarState::EndAllowed() const {

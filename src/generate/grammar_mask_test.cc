@@ -205,7 +205,10 @@ TEST_F(MaskTable, Structure) {
   GrammarOptions o;
   o.structure = *ParseStructure("AABB", 2);
   Run({
-         {"M:2/4 K:maj R:other", {"|:"}, {"A", "z", "\"I\"", "|"}},
+         // The repeated first part opens with |: or without it (its :| repeats from the start).
+         {"M:2/4 K:maj R:other", {"|:", "A", "z", "\"I\""}, {"|", ":|"}},
+         {"M:2/4 K:maj R:other A 4", {"|"}, {":|", "||", "::"}},
+         {"M:2/4 K:maj R:other A 4 | B 4", {"::", ":|"}, {"|", "||", "|]"}},
          {"M:2/4 K:maj R:other |:", {"A", "z"}, {"|:"}},
          {"M:2/4 K:maj R:other |: A 4", {"|"}, {":|", "||", "::"}},
          {"M:2/4 K:maj R:other |: A 4 | B 4", {"::", ":|"}, {"|", "||", "|]"}},

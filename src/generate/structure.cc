@@ -109,7 +109,8 @@ Status CheckStructure(const std::vector<std::string>& tokens, const Structure& s
   for (size_t p = 0; p < structure.parts.size(); ++p) {
     const Structure::Part& part = structure.parts[p];
     const std::string name = std::string("part ") + part.letter;
-    if (part.repeated && !open_repeat) return where(name + " is repeated but does not start with |: or ::");
+    // The first part's repeat may open implicitly at the start of the tune.
+    if (part.repeated && !open_repeat && p > 0) return where(name + " is repeated but does not start with |: or ::");
     if (!part.repeated && open_repeat) return where(name + " is played once but starts with a repeat sign");
     // After a part that ended on the complement, the next starts with the pickup again.
     if (ended_short && k < segs.size() && segs[k].length == pickup && segs[k].ending == 0) {

@@ -48,13 +48,14 @@ TEST(CheckStructure, AcceptsWhatTheFormSays) {
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 :| |: C 4 | D 4 :| </s>",
       "<s> M:2/4 K:maj R:other |: G | A 4 | B 3 :: G | C 4 | D 3 :| </s>",  // pickup and complements
       "<s> M:2/4 K:maj R:other |: A 4 | [1 B 4 :| [2 c 4 |: C 4 | D 4 :| </s>",
+      "<s> M:2/4 K:maj R:other A 4 | B 4 :: C 4 | D 4 :| </s>",  // A repeats from the start without |:
   };
   for (const auto& t : good) {
     Status s = CheckStructure(Split(t), aabb);
     EXPECT_TRUE(s.ok()) << t << ": " << s.message();
   }
   const std::vector<std::string> bad = {
-      "<s> M:2/4 K:maj R:other A 4 | B 4 :: C 4 | D 4 :| </s>",           // no |: for A
+      "<s> M:2/4 K:maj R:other A 4 | B 4 :| C 4 | D 4 :| </s>",           // B does not open with |:
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 | c 4 :: C 4 | D 4 :| </s>",  // A has 3 bars
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 :: C 4 | D 4 |] </s>",        // B not repeated
       "<s> M:2/4 K:maj R:other |: A 4 | B 4 :| C 4 | D 4 :| </s>",        // B does not open with |:
