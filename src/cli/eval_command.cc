@@ -60,6 +60,7 @@ struct EvalCommandOptions {
   float temperature = 1.0f;
   int top_k = 0;
   float top_p = 1.0f;
+  int candidates = 1;               // drawn per tune, the most likely kept (as generate --candidates)
   int novelty_guard = generate::kDefaultNoveltyThreshold;  // as `generate` samples; 0: off
   bool no_mask = false;             // abc-token models sampled without the grammar mask
   std::string parts = "AABB";       // the form sampled tunes take, as generate's default ("free": the model decides)
@@ -95,6 +96,7 @@ std::string CommandLine(const EvalCommandOptions& o) {
   if (o.temperature != 1.0f) s << " --temperature " << o.temperature;
   if (o.top_k != 0) s << " --top-k " << o.top_k;
   if (o.top_p != 1.0f) s << " --top-p " << o.top_p;
+  if (o.candidates != 1) s << " --candidates " << o.candidates;
   if (o.novelty_guard != generate::kDefaultNoveltyThreshold) s << " --novelty-guard " << o.novelty_guard;
   if (o.no_mask) s << " --no-mask";
   if (o.parts != "AABB") s << " --parts " << o.parts;
@@ -127,6 +129,7 @@ std::optional<EvalSampling> SampleTunes(const EvalCommandOptions& o, const model
   so.count = o.samples;
   so.seed = o.seed;
   so.sampling = {o.temperature, o.top_k, o.top_p};
+  so.candidates = o.candidates;
   so.batch_size = o.batch_size;
   so.grammar_mask = !o.no_mask;
   so.novelty_threshold = o.novelty_guard;
@@ -152,7 +155,8 @@ std::optional<EvalSampling> SampleTunes(const EvalCommandOptions& o, const model
             << sampled->method << ")\n";
   r["settings"] = {{"samples", o.samples},         {"seed", o.seed},
                    {"temperature", o.temperature}, {"top_k", o.top_k},
-                   {"top_p", o.top_p},             {"sampling", sampled->method},
+                   {"top_p", o.top_p},             {"candidates", o.candidates},
+                   {"sampling", sampled->method},
                    {"novelty_guard", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? o.novelty_guard : 0},
                    {"form", kind == tokens::TokenizerKind::kAbcToken && !o.no_mask ? so.structure.ToString() : "free form"},
                    {"batch_size", o.batch_size},   {"threads", threads}};
@@ -498,6 +502,8 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--temperature", o->temperature, "Softmax temperature")->capture_default_str();
   cmd->add_option("--top-k", o->top_k, "Keep the k most likely tokens (0: off)")->capture_default_str();
   cmd->add_option("--top-p", o->top_p, "Nucleus sampling (1: off)")->capture_default_str();
+  cmd->add_option("--candidates", o->candidates, "Tunes drawn for each one judged; the most likely (per token) is kept")
+      ->capture_default_str();
   cmd->add_option("--novelty-guard", o->novelty_guard,
                   "Longest run of training bars a sampled tune may share, as generate enforces (0: no guard)")
       ->capture_default_str();

@@ -175,6 +175,7 @@ Result<EvalSampling> SampleForEval(const model::LoadedModel& loaded,
       g.seed = options.seed;
       g.sampling = options.sampling;
       g.batch_size = options.batch_size;
+      g.candidates = options.candidates;
       // Keys and range as `generate` chooses them.
       auto table = generate::KeyTableFromExtras(loaded.checkpoint.extras);
       if (!table.ok()) return table.status();

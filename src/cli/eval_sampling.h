@@ -30,6 +30,7 @@ struct EvalSamplingOptions {
   int max_plain_tokens = 0;            // plain sampling stops a tune here (0: 1,500 tokens, 4,000 characters)
   generate::Structure structure;       // the form the mask enforces (free: the model decides)
   std::string instrument = "fiddle";   // the range the melody keeps to, as generate's default ("": none)
+  int candidates = 1;                  // drawn per tune, the most likely kept (grammar-mask sampling only)
 };
 
 struct EvalSample {

@@ -66,6 +66,7 @@ struct GenerateArgs {
   int min_bars = 8;
   int max_length = 600;
   int batch_size = 64;
+  int candidates = 1;                 // drawn per tune; the most likely is kept
   int threads = 0;
   std::string instrument = "fiddle";  // range of the melody, and its MIDI program
   int program = -1;                   // MIDI melody program; -1: the instrument's
@@ -102,6 +103,7 @@ std::string Settings(const GenerateArgs& a, const std::string& model_shown, uint
   if (!a.parts.empty()) s += " --parts " + a.parts;
   if (a.bars > 0) s += " --bars " + std::to_string(a.bars);
   if (!a.prime.empty()) s += " --prime " + Quote(a.prime);
+  if (a.candidates != 1) s += " --candidates " + std::to_string(a.candidates);
   if (!a.chords) s += " --no-chords";
   if (a.no_guard) {
     s += " --no-novelty-guard";
@@ -164,6 +166,7 @@ int RunGenerate(GenerateArgs a) {
   const auto started = std::chrono::steady_clock::now();
   try {
     if (a.count < 1) throw Failure("-n must be at least 1");
+    if (a.candidates < 1 || a.candidates > 64) throw Failure("--candidates must be in 1..64");
     if (a.threshold < 1) throw Failure("--novelty-threshold must be at least 1 bar");
     const std::vector<std::string> formats = SplitList(a.format);
     for (const auto& f : formats) {
@@ -280,6 +283,7 @@ int RunGenerate(GenerateArgs a) {
     options.sampling = {a.temperature, a.top_k, a.top_p};
     options.prime = prime;
     options.batch_size = a.batch_size;
+    options.candidates = a.candidates;
     options.keys.tonic = tonic;
     options.keys.table = key_table ? &*key_table : nullptr;
     options.keys.instrument = instrument;
@@ -384,6 +388,7 @@ int RunGenerate(GenerateArgs a) {
                          {"temperature", a.temperature},
                          {"top_k", a.top_k},
                          {"top_p", a.top_p},
+                         {"candidates", a.candidates},
                          {"meter", grammar.meter.empty() ? nullptr : nlohmann::json(grammar.meter.substr(2))},
                          {"mode", grammar.mode.empty() ? nullptr : nlohmann::json(grammar.mode.substr(2))},
                          {"rhythm", grammar.rhythm.empty() ? nullptr : nlohmann::json(grammar.rhythm.substr(2))},
@@ -410,6 +415,7 @@ int RunGenerate(GenerateArgs a) {
                                    {"restarts", t.restarts},
                                    {"gave_up", t.guard_gave_up}}}};
         j["tokens"] = static_cast<int64_t>(t.tokens.size());
+        j["bits_per_token"] = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
         j["paths"] = paths;
         std::cout << j.dump() << "\n";
       } else {
@@ -499,6 +505,9 @@ void AddGenerateCommand(CLI::App& app) {
   cmd->add_flag("--no-novelty-guard", args->no_guard, "Do not block copies (novelty is still reported)");
   cmd->add_option("--min-bars", args->min_bars, "--parts free: the fewest bars a tune may have")->capture_default_str();
   cmd->add_option("--max-length", args->max_length, "--parts free: tokens after which the tune is closed at the next bar")
+      ->capture_default_str();
+  cmd->add_option("--candidates", args->candidates,
+                  "Tunes drawn for each one written; the one the model finds most likely (per token) is kept")
       ->capture_default_str();
   cmd->add_option("--batch-size", args->batch_size, "Tunes sampled together (1: one at a time, exactly as -n 1)")
       ->capture_default_str();

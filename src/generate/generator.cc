@@ -1,6 +1,7 @@
 #include "generate/generator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "tokens/position.h"
@@ -38,6 +39,8 @@ struct Slot {
     GrammarState mask;
     NoveltyGuard::Tracker tracker;
     tokens::PositionTracker where;
+    double log_prob = 0;
+    int scored = 0;
     size_t tokens = 0;
     int32_t input = 0;
     std::vector<torch::Tensor> state;  // the model state rows before reading `input`
@@ -45,6 +48,15 @@ struct Slot {
   std::optional<Snapshot> snapshot;
   int retries = 0;  // draws of the current bar so far
 };
+
+// log softmax(logits)[id], in nats.
+double LogProb(const float* logits, int64_t V, int32_t id) {
+  float top = logits[0];
+  for (int64_t v = 1; v < V; ++v) top = std::max(top, logits[v]);
+  double sum = 0;
+  for (int64_t v = 0; v < V; ++v) sum += std::exp(static_cast<double>(logits[v] - top));
+  return static_cast<double>(logits[id] - top) - std::log(sum);
+}
 
 // The header is drawn: the tune's key, from the plan (or the table, by its
 // rhythm and mode), and the instrument's range moved into root C.
@@ -93,23 +105,57 @@ Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& opti
       if (Status s = probe.Accept(t); !s.ok()) return Status::Error("--prime does not fit: " + s.message());
     }
   }
+  // Every candidate of every tune, in batches; then the best of each tune.
+  const int K = std::max(1, options.candidates);
+  std::vector<int> indices;
+  std::vector<uint64_t> seeds;
+  for (int i = 0; i < options.count; ++i) {
+    const uint64_t tune_seed = options.seed + static_cast<uint64_t>(i);
+    for (int j = 0; j < K; ++j) {
+      indices.push_back(i);
+      seeds.push_back(j == 0 ? tune_seed : CandidateSeed(tune_seed, j));
+    }
+  }
+  std::vector<std::optional<SampledTune>> best(options.count);
+  std::vector<int> drawn(options.count, 0);
+  int finished = 0;
+  const size_t batch = static_cast<size_t>(std::max(1, options.batch_size));
+  for (size_t first = 0; first < indices.size(); first += batch) {
+    const size_t n = std::min(batch, indices.size() - first);
+    auto part = GenerateBatch(options, std::vector<int>(indices.begin() + first, indices.begin() + first + n),
+                              std::vector<uint64_t>(seeds.begin() + first, seeds.begin() + first + n), [&](int i) {
+                                if (++drawn[i] < K) return;
+                                ++finished;
+                                if (progress) progress(finished, options.count);
+                              });
+    if (!part.ok()) return part.status();
+    for (auto& t : part.value()) {
+      auto mean = [](const SampledTune& x) { return x.scored > 0 ? x.log_prob / x.scored : 0.0; };
+      std::optional<SampledTune>& b = best[t.index];
+      if (!b || mean(t) > mean(*b)) b = std::move(t);
+    }
+  }
   std::vector<SampledTune> tunes;
   tunes.reserve(options.count);
-  int finished = 0;
-  const int batch = std::max(1, options.batch_size);
-  for (int first = 0; first < options.count; first += batch) {
-    auto part = GenerateBatch(options, first, std::min(batch, options.count - first), [&](int) {
-      ++finished;
-      if (progress) progress(finished, options.count);
-    });
-    if (!part.ok()) return part.status();
-    for (auto& t : part.value()) tunes.push_back(std::move(t));
+  for (auto& b : best) {
+    b->candidates = K;
+    tunes.push_back(std::move(*b));
   }
   return tunes;
 }
 
-Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions& options, int first, int count,
+uint64_t CandidateSeed(uint64_t tune_seed, int j) {
+  // splitmix64 of (seed, j): far from seed + k for any small k.
+  uint64_t z = tune_seed ^ (0x9e3779b97f4a7c15ull * static_cast<uint64_t>(j));
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions& options, const std::vector<int>& indices,
+                                                          const std::vector<uint64_t>& seeds,
                                                           const std::function<void(int)>& finished) const {
+  const int count = static_cast<int>(indices.size());
   torch::NoGradGuard no_grad;
   const GrammarRules& rules = *rules_;
   const tokens::Vocabulary& vocab = rules.vocabulary();
@@ -120,8 +166,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
   std::vector<Slot> slots;
   slots.reserve(count);
   for (int i = 0; i < count; ++i) {
-    const int index = first + i;
-    slots.emplace_back(index, options.seed + static_cast<uint64_t>(index), &rules, guard_);
+    slots.emplace_back(indices[i], seeds[i], &rules, guard_);
     slots.back().tracker.Push("<s>");
     slots.back().where.Push("<s>", tokens::kBosId);
     slots.back().out.tokens.push_back("<s>");
@@ -175,6 +220,8 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         }
         id = chain.Sample(std::span<const float>(data + r * V, V), allowed, s.rng);
         if (id < 0) return Status::Error("the sampler drew nothing: " + s.mask.Describe());
+        s.out.log_prob += LogProb(data + r * V, V, id);
+        ++s.out.scored;
       }
       const bool was_in_body = s.mask.in_body();
       if (Status st = s.mask.Accept(id); !st.ok()) return st;
@@ -203,7 +250,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       // A new bar (or the end of the prime) is a point to roll back to.
       const bool prime_done = s.prime_pos == options.prime.size();
       if (prime_done && s.mask.in_body() && (s.mask.at_bar_start() || (priming && !s.snapshot))) {
-        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.tokens.size(), s.input, {}};
+        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input, {}};
         for (const torch::Tensor& t : state.tensors) snap.state.push_back(t[r].clone());
         s.snapshot = std::move(snap);
         s.retries = 0;
@@ -245,6 +292,8 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       s.mask = snap.mask;
       s.tracker = snap.tracker;
       s.where = snap.where;
+      s.out.log_prob = snap.log_prob;
+      s.out.scored = snap.scored;
       s.out.tokens.resize(snap.tokens);
       s.input = snap.input;
       for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(snap.state[j]);

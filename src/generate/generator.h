@@ -48,7 +48,15 @@ struct GenerateOptions {
   int batch_size = 64;             // tunes stepped together through the model (1: the matrix-vector path)
   GuardOptions guard;
   KeyPlan keys;                    // the key of each tune, and the instrument's range
+  // Candidates drawn for each tune; the one the model finds most likely
+  // (mean log-probability per token, at temperature 1, before the mask) is
+  // kept. Candidate 0 of tune i draws from Rng(seed + i), candidate j > 0
+  // from CandidateSeed(seed + i, j), so a tune's own seed makes it again.
+  int candidates = 1;
 };
+
+// The seed of candidate j (> 0) of the tune whose seed is `tune_seed`.
+uint64_t CandidateSeed(uint64_t tune_seed, int j);
 
 struct SampledTune {
   int index = 0;                    // 0 .. count-1
@@ -59,6 +67,9 @@ struct SampledTune {
   int bar_retries = 0;              // bars drawn again because the guard blocked them
   int restarts = 0;                 // times it was started again after too many retries
   bool guard_gave_up = false;       // it kept a run longer than the threshold
+  double log_prob = 0;              // sum of log p(token) the model gave its drawn tokens (T 1, no mask), nats
+  int scored = 0;                   // tokens in log_prob (the drawn ones: not the forced header or prime)
+  int candidates = 1;               // candidates drawn for it (GenerateOptions::candidates)
   int longest_guarded_run = 0;      // the longest shared run of bars the guard saw
 };
 
@@ -76,7 +87,9 @@ class Generator {
                                             const std::function<void(int, int)>& progress = {}) const;
 
  private:
-  Result<std::vector<SampledTune>> GenerateBatch(const GenerateOptions& options, int first, int count,
+  // One batch: tune indices[r] drawn from Rng(seeds[r]).
+  Result<std::vector<SampledTune>> GenerateBatch(const GenerateOptions& options, const std::vector<int>& indices,
+                                                 const std::vector<uint64_t>& seeds,
                                                  const std::function<void(int)>& finished) const;
 
   std::shared_ptr<model::LanguageModel> model_;

@@ -4,7 +4,8 @@
 // independently of the mask.
 //
 // A part letter written twice in a row is one repeated part, written once
-// between repeat signs: "AABB" is |: A :: B :| (or |: A :| |: B :|). A letter
+// between repeat signs: "AABB" is |: A :: B :| (or |: A :| |: B :|); the
+// first part's |: may be left out (its :| then repeats from the start). A letter
 // written once is a part played once, closed by a double bar: "AB" is
 // A || B |]. Each letter may appear in one run only ("ABAB" is refused).
 #pragma once
