@@ -46,8 +46,23 @@ int Export(const model::LoadedModel& m, const std::string& prefix) {
   meta["eos"] = tokens::kEosId;
   std::ofstream bin(prefix + ".bin", std::ios::binary);
   int64_t offset = 0;
+  // A model with context columns is benchmarked fed the all-zero position
+  // (bench_children.cc); the peer gets that constant folded into the token
+  // embedding, so both compute the same network.
+  torch::Tensor fold;
+  if (c.has_positions()) {
+    torch::NoGradGuard no_grad;
+    for (const auto& p : m.model->named_parameters()) {
+      if (p.key().rfind("position", 0) == 0) {
+        torch::Tensor row = p.value().detach()[0].to(torch::kCPU, torch::kFloat);
+        fold = fold.defined() ? fold + row : row;
+      }
+    }
+  }
   for (const auto& p : m.model->named_parameters()) {
+    if (p.key().rfind("position", 0) == 0) continue;
     torch::Tensor t = p.value().detach().to(torch::kCPU, torch::kFloat).contiguous();
+    if (fold.defined() && p.key() == "embedding.weight") t = (t + fold.unsqueeze(0)).contiguous();
     bin.write(reinterpret_cast<const char*>(t.data_ptr<float>()), t.numel() * sizeof(float));
     meta["tensors"].push_back({{"name", p.key()}, {"shape", t.sizes().vec()}, {"offset", offset}});
     offset += t.numel();
@@ -56,7 +71,9 @@ int Export(const model::LoadedModel& m, const std::string& prefix) {
   {
     torch::NoGradGuard no_grad;
     model::State state = m.model->InitialState(1);
-    auto logits = m.model->Step(torch::tensor({int64_t{tokens::kBosId}}), &state).contiguous();
+    torch::Tensor zero;
+    if (c.has_positions()) zero = torch::zeros({1, static_cast<int64_t>(c.positions.size())}, torch::kInt64);
+    auto logits = m.model->Step(torch::tensor({int64_t{tokens::kBosId}}), &state, zero).contiguous();
     meta["logits_after_bos"] = std::vector<float>(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
   }
   std::ofstream(prefix + ".json") << meta.dump(1) << "\n";
@@ -70,10 +87,14 @@ double ModelAndDraw(model::LanguageModel& m, int64_t batch, int steps, uint64_t 
   generate::Rng rng(seed);
   model::State state = m.InitialState(batch);
   std::vector<int64_t> ids(batch, tokens::kBosId);
+  torch::Tensor zero;  // the all-zero position, as bench_children.cc feeds it
+  if (m.config().has_positions()) {
+    zero = torch::zeros({batch, static_cast<int64_t>(m.config().positions.size())}, torch::kInt64);
+  }
   const double t0 = Now();
   for (int s = 0; s < steps; ++s) {
     auto input = torch::from_blob(ids.data(), {batch}, torch::kInt64);
-    auto logits = m.Step(input, &state).contiguous();
+    auto logits = m.Step(input, &state, zero).contiguous();
     const float* data = logits.data_ptr<float>();
     const int64_t V = logits.size(1);
     for (int64_t r = 0; r < batch; ++r) ids[r] = generate::Draw(std::span<const float>(data + r * V, V), rng);

@@ -2,7 +2,7 @@
 # Trains the bundled model (models/default.ckpt) from scratch, the way it was
 # made: sets up, builds the two binaries, fetches the corpus (NMD cleaned,
 # O'Neill's 1850, Ryan's Mammoth) and runs `tunesmith train --config default`.
-# Takes about 1.5 hours on a 2-core machine; the budget stops it at 110 minutes.
+# Takes about an hour on one thread of a 2-core machine; the budget stops it at 110 minutes.
 # Usage: scripts/train-default.sh [OUT]   (default: models/default.ckpt)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,4 +13,4 @@ out="${1:-models/default.ckpt}"
 ./scripts/fetch-corpus.sh
 exec build/bin/tunesmith train --config default \
   --corpus data/corpus/nottingham-cleaned data/corpus/oneills1850 data/corpus/ryans-mammoth \
-  --out "$out" --threads "${TUNESMITH_THREADS:-2}" --seed 1 --max-minutes 110
+  --out "$out" --threads "${TUNESMITH_THREADS:-1}" --seed 1 --max-minutes 110

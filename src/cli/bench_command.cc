@@ -293,6 +293,9 @@ int RunBench(const BenchOptions& o) {
     std::cerr << kMe << ": " << preset.status().message() << "\n";
     return kExitUsage;
   }
+  // The Python peer is the same network without the context columns; their
+  // cost (a few embedding lookups per token) is left out of both sides.
+  preset->model.positions.clear();
   // (quick: the vocabulary of the one file parsed, not of the whole corpus)
   auto sample_model = ResolveSampleModel(o, *preset, o.quick ? files : corpus, scratch);
   if (!sample_model.ok()) {
