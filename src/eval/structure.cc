@@ -300,19 +300,13 @@ std::vector<int> ChordTones(const std::string& text) {
 }
 
 std::optional<bool> RhythmFitsMeter(const std::string& rhythm, const abc::Meter& meter) {
+  // The corpus's table (tokens::RhythmHasMeter), the one the grammar mask keeps to.
+  if (!tokens::RhythmJudged(rhythm)) return std::nullopt;
   using Symbol = abc::Meter::Symbol;
-  const bool numeric = meter.symbol == Symbol::kNumeric;
-  auto is = [&](int num, int den) { return numeric && meter.num == num && meter.den == den; };
-  const bool common = meter.symbol == Symbol::kCommon || is(4, 4);
-  const bool cut = meter.symbol == Symbol::kCut || is(2, 2);
-  if (rhythm == "jig") return is(6, 8);
-  if (rhythm == "reel") return common || cut;
-  if (rhythm == "hornpipe") return common || cut || is(2, 4);  // O'Neill's writes its hornpipes in C|
-  if (rhythm == "waltz") return is(3, 4);
-  if (rhythm == "polka") return is(2, 4);
-  if (rhythm == "slip-jig") return is(9, 8);
-  if (rhythm == "slide") return is(12, 8);
-  return std::nullopt;
+  if (meter.symbol == Symbol::kCommon) return tokens::RhythmHasMeter(rhythm, 4, 4);
+  if (meter.symbol == Symbol::kCut) return tokens::RhythmHasMeter(rhythm, 2, 2);
+  if (meter.symbol != Symbol::kNumeric) return false;
+  return tokens::RhythmHasMeter(rhythm, meter.num, meter.den);
 }
 
 TuneStructure ComputeStructure(const abc::Tune& tune) {

@@ -71,9 +71,8 @@ struct GrammarOptions {
 // Whether rhythm `rhythm` ("reel", as in R:reel) is written in meter num/den
 // in the corpus (docs/generate.md has the counts): reels in 4/4, 2/2 and 2/4,
 // jigs in 6/8, slip jigs in 9/8, waltzes in 3/4 ... True for every meter
-// when the rhythm has no fixed one (air, set-dance, other, or a name not in
-// the table).
-bool RhythmHasMeter(std::string_view rhythm, int num, int den);
+// when the rhythm has no fixed one. The table lives with the R: tokens.
+using tokens::RhythmHasMeter;
 
 // What the mask knows of a vocabulary: each token's meaning, grouped so that
 // tokens with the same effect (every pitch but the tonic's, every chord

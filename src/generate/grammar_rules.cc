@@ -27,44 +27,7 @@ std::string JoinTokens(const std::vector<std::string>& v) {
   return out;
 }
 
-// The meters each rhythm is written in. Measured on nottingham-cleaned +
-// oneills1850 + ryans-mammoth (4,041 tunes; docs/generate.md has the counts
-// and what was left out as data errors or other traditions' names); rhythms
-// the corpus has (almost) none of follow the dance: polka, mazurka, march ...
-struct RhythmMeters {
-  std::string_view rhythm;
-  std::string_view meters;  // space-separated
-};
-constexpr RhythmMeters kRhythmMeters[] = {
-    {"jig", "6/8"},             {"slip-jig", "9/8"},        {"slide", "12/8"},
-    {"reel", "4/4 2/2 2/4"},    {"hornpipe", "4/4 2/2 2/4"}, {"strathspey", "4/4"},
-    {"waltz", "3/4"},           {"mazurka", "3/4"},          {"polska", "3/4"},
-    {"polka", "2/4"},           {"march", "2/4 4/4 6/8"},    {"barndance", "4/4 2/2"},
-    {"schottische", "4/4 2/4"},
-};
-
-const RhythmMeters* MetersOf(std::string_view rhythm) {
-  for (const auto& row : kRhythmMeters) {
-    if (row.rhythm == rhythm) return &row;
-  }
-  return nullptr;
-}
-
-
 }  // namespace
-
-bool RhythmHasMeter(std::string_view rhythm, int num, int den) {
-  const RhythmMeters* row = MetersOf(rhythm);
-  if (!row) return true;
-  const std::string meter = std::to_string(num) + "/" + std::to_string(den);
-  for (size_t at = 0; at < row->meters.size();) {
-    size_t end = row->meters.find(' ', at);
-    if (end == std::string_view::npos) end = row->meters.size();
-    if (row->meters.substr(at, end - at) == meter) return true;
-    at = end + 1;
-  }
-  return false;
-}
 
 bool internal::RhythmFitsMeter(const GrammarOptions& options, std::string_view rhythm, int num, int den) {
   if (rhythm == "hornpipe" && !(den == 4 && (num == 2 || num == 4))) return false;
@@ -233,7 +196,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
       return Status::Error("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
     }
     if (!internal::RhythmFitsMeter(options, r, m.num, m.den)) {
-      return Status::Error("a " + r + " is written in " + std::string(MetersOf(r)->meters) + " (the corpus has no other), not " +
+      return Status::Error("a " + r + " is written in " + tokens::MetersOfRhythm(r) + " (the corpus has no other), not " +
                            options.meter.substr(2));
     }
   } else if (forced_meter) {

@@ -82,6 +82,15 @@ std::string NormaliseRhythm(std::string_view r_value);
 // The R: value a decoded tune gets: "slip-jig" -> "slip jig"; "" for "other".
 std::string RhythmFieldValue(std::string_view rhythm);
 
+// Whether a rhythm ("jig", "reel", ...) is written in meter num/den, as the
+// corpus writes it (abc_token.cc has the table and where it comes from); a
+// rhythm without a row (RhythmJudged false: "other", "air") fits any meter.
+// The grammar mask, the titles and eval's R:/M: figure all ask this.
+bool RhythmHasMeter(std::string_view rhythm, int num, int den);
+bool RhythmJudged(std::string_view rhythm);
+// The meters of a judged rhythm, space-separated ("4/4 2/2 2/4"); "" otherwise.
+std::string MetersOfRhythm(std::string_view rhythm);
+
 // An ending text the grammar can hold: digits, ',' and '-' ("1", "1,3", "1-2").
 bool IsNumericEnding(std::string_view text);
 
