@@ -139,6 +139,7 @@ Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& opti
   tunes.reserve(options.count);
   for (auto& b : best) {
     b->candidates = K;
+    b->seed = options.seed + static_cast<uint64_t>(b->index);  // the tune's own seed, whichever candidate won
     tunes.push_back(std::move(*b));
   }
   return tunes;

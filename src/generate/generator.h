@@ -60,7 +60,7 @@ uint64_t CandidateSeed(uint64_t tune_seed, int j);
 
 struct SampledTune {
   int index = 0;                    // 0 .. count-1
-  uint64_t seed = 0;                // its own seed (options.seed + index)
+  uint64_t seed = 0;                // its own seed (options.seed + index), whichever candidate was kept
   std::vector<std::string> tokens;  // <s> ... </s>, in root C
   tokens::NoteName tonic;           // the key to write it in (KeyPlan)
   int steps = 0;                    // model steps spent on it, retries included
