@@ -57,10 +57,11 @@ struct EvalCommandOptions {
   uint64_t seed = 1;                // tune i draws from seed + i
   std::string report_dir;           // writes report.json, report.html, audio/ and midi/ here
   bool json = false;                // report.json on stdout
-  float temperature = 1.0f;
+  float temperature = 0.8f;         // as generate's default
   int top_k = 0;
   float top_p = 1.0f;
   int candidates = 1;               // drawn per tune, the most likely kept (as generate --candidates)
+  std::string instrument = "fiddle";  // the range sampled tunes keep to, as generate's default ("none": no range)
   int novelty_guard = generate::kDefaultNoveltyThreshold;  // as `generate` samples; 0: off
   bool no_mask = false;             // abc-token models sampled without the grammar mask
   std::string parts = "AABB";       // the form sampled tunes take, as generate's default ("free": the model decides)
@@ -93,10 +94,11 @@ std::string CommandLine(const EvalCommandOptions& o) {
   for (const auto& c : o.corpus) s << " " << c;
   if (o.tunes.empty()) s << " --samples " << o.samples;
   s << " --seed " << o.seed;
-  if (o.temperature != 1.0f) s << " --temperature " << o.temperature;
+  if (o.temperature != 0.8f) s << " --temperature " << o.temperature;
   if (o.top_k != 0) s << " --top-k " << o.top_k;
   if (o.top_p != 1.0f) s << " --top-p " << o.top_p;
   if (o.candidates != 1) s << " --candidates " << o.candidates;
+  if (o.instrument != "fiddle") s << " --instrument " << o.instrument;
   if (o.novelty_guard != generate::kDefaultNoveltyThreshold) s << " --novelty-guard " << o.novelty_guard;
   if (o.no_mask) s << " --no-mask";
   if (o.parts != "AABB") s << " --parts " << o.parts;
@@ -130,6 +132,7 @@ std::optional<EvalSampling> SampleTunes(const EvalCommandOptions& o, const model
   so.seed = o.seed;
   so.sampling = {o.temperature, o.top_k, o.top_p};
   so.candidates = o.candidates;
+  so.instrument = o.instrument == "none" ? "" : o.instrument;
   so.batch_size = o.batch_size;
   so.grammar_mask = !o.no_mask;
   so.novelty_threshold = o.novelty_guard;
@@ -502,6 +505,9 @@ void AddEvalCommand(CLI::App& app) {
   cmd->add_option("--temperature", o->temperature, "Softmax temperature")->capture_default_str();
   cmd->add_option("--top-k", o->top_k, "Keep the k most likely tokens (0: off)")->capture_default_str();
   cmd->add_option("--top-p", o->top_p, "Nucleus sampling (1: off)")->capture_default_str();
+  cmd->add_option("--instrument", o->instrument,
+                  "Range the sampled tunes keep to, as generate --instrument; 'none' for no range")
+      ->capture_default_str();
   cmd->add_option("--candidates", o->candidates, "Tunes drawn for each one judged; the most likely (per token) is kept")
       ->capture_default_str();
   cmd->add_option("--novelty-guard", o->novelty_guard,

@@ -59,6 +59,9 @@ torch::Tensor TransformerLm::forward(const torch::Tensor& ids, State* state, con
     TORCH_CHECK(positions.defined(), "this model reads musical positions beside its tokens, and none were given");
     feats = positions.transpose(0, 1);  // [B,T,P]
   }
+  TORCH_CHECK(!is_training() || T <= config_.context, "a training sequence of ", T,
+              " tokens is longer than the transformer's context of ", config_.context,
+              " (raise \"context\" in the preset)");
   const bool carry = state && !state->empty() && !is_training();
   if (carry) {
     seq = torch::cat({state->tensors[0], seq}, 1);
