@@ -2,6 +2,7 @@
 """Runs `tunesmith eval` once per sampling setting and prints the issue-9 figures side by side.
 
 Usage: bench/sampling_sweep.py BIN_DIR MODEL OUT_DIR "T=1" "T=0.9" "T=0.9 K=4" "T=1 P=0.95" -- CORPUS...
+       bench/sampling_sweep.py --reports NAME=report.json ...   (the same table from reports already made)
 
 Each setting is space-separated KEY=VALUE: T temperature, P top-p, K candidates.
 Every run uses the same seed and sample count (SAMPLES, default 300); the
@@ -35,24 +36,21 @@ def fmt(v, how):
     return f"{100 * v:.1f}%" if how == "pct" else f"{v:.2f}"
 
 
-def main():
-    if "--" not in sys.argv:
-        sys.exit(__doc__)
-    sep = sys.argv.index("--")
-    bin_dir, model, out_dir, *settings = sys.argv[1:sep]
-    corpus = sys.argv[sep + 1:]
-    samples = os.environ.get("SAMPLES", "300")
-    rows = []
-    for setting in settings:
-        kv = dict(x.split("=") for x in setting.split())
-        name = setting.replace(" ", "_").replace("=", "")
-        report = os.path.join(out_dir, name)
-        cmd = [os.path.join(bin_dir, "tunesmith"), "eval", "--model", model, "--corpus", *corpus,
-               "--samples", samples, "--seed", "1", "--threads", "1", "--report", report,
-               "--temperature", kv.get("T", "1"), "--top-p", kv.get("P", "1"), "--candidates", kv.get("K", "1")]
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        with open(os.path.join(report, "report.json")) as f:
-            rows.append((setting, json.load(f)))
+def likelihood_rows(rows):
+    def cell(r, key, fmt):
+        l = r.get("likelihood")
+        if not l:
+            return "-"
+        v = l.get("repeats", {}).get(key) if key.startswith("repeat") or key.startswith("new") else l.get(key)
+        return "-" if v is None else fmt(v)
+    for label, key, f in [("test bits per tune", "bits_per_tune", lambda v: f"{v:.1f}"),
+                          ("repeated bars: bits per bar (teacher-forced)", "repeat_bits_per_bar", lambda v: f"{v:.1f}"),
+                          ("new bars: bits per bar", "new_bits_per_bar", lambda v: f"{v:.1f}"),
+                          ("repeated bars given more than 1/2", "repeat_bar_likely", lambda v: f"{100 * v:.1f}%")]:
+        print(f"| {label} | " + " | ".join(cell(r, key, f) for _, r in rows) + " | |")
+
+
+def table(rows):
     head = ["figure"] + [s for s, _ in rows] + ["real test"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -74,7 +72,37 @@ def main():
     rn = rows[0][1]["novelty"]["real"]["longest_note_run"]
     print("| shared note run, median / max | " + " | ".join(notes) + f" | {rn['median']:.0f} / {rn['max']:.0f} |")
     valid = [f"{r['validity']['read']}/{r['validity']['samples']}, {r['validity']['bars_off_meter']} off" for _, r in rows]
-    print("| read back | " + " | ".join(valid) + " | |")
+    print("| read back, bars off the meter | " + " | ".join(valid) + " | |")
+    likelihood_rows(rows)
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--reports":
+        rows = []
+        for arg in sys.argv[2:]:
+            name, path = arg.split("=", 1)
+            with open(path) as f:
+                rows.append((name, json.load(f)))
+        table(rows)
+        return
+    if "--" not in sys.argv:
+        sys.exit(__doc__)
+    sep = sys.argv.index("--")
+    bin_dir, model, out_dir, *settings = sys.argv[1:sep]
+    corpus = sys.argv[sep + 1:]
+    samples = os.environ.get("SAMPLES", "300")
+    rows = []
+    for setting in settings:
+        kv = dict(x.split("=") for x in setting.split())
+        name = setting.replace(" ", "_").replace("=", "")
+        report = os.path.join(out_dir, name)
+        cmd = [os.path.join(bin_dir, "tunesmith"), "eval", "--model", model, "--corpus", *corpus,
+               "--samples", samples, "--seed", "1", "--threads", "1", "--report", report,
+               "--temperature", kv.get("T", "1"), "--top-p", kv.get("P", "1"), "--candidates", kv.get("K", "1")]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(os.path.join(report, "report.json")) as f:
+            rows.append((setting, json.load(f)))
+    table(rows)
 
 
 if __name__ == "__main__":
