@@ -314,9 +314,13 @@ TEST_F(CliEvalBenchTest, EvalJudgesTunesFromFilesWithoutAModel) {
   EXPECT_FALSE(r["examples"][0].contains("seed"));
   EXPECT_TRUE(fs::exists(report / "report.html"));
 
-  Outcome none = Tunesmith("eval --corpus " + (dir_ / "corpus").string(), dir_ / "eval-none.err");
-  EXPECT_EQ(none.code, 2);
-  EXPECT_NE(none.err.find("--tunes"), std::string::npos) << none.err;
+  // Neither --model nor --tunes: the bundled model, as generate takes it.
+  Outcome bundled = Tunesmith("eval --corpus " + (dir_ / "corpus").string() + " --samples 2 --threads 1 --json",
+                              dir_ / "eval-bundled.err");
+  ASSERT_EQ(bundled.code, 0) << bundled.err;
+  const json b = json::parse(bundled.out);
+  EXPECT_EQ(b["model"]["path"], "models/default.ckpt");
+  EXPECT_EQ(b["validity"]["samples"], 2);
   Outcome empty = Tunesmith("eval --tunes " + (dir_ / "corpus").string() + "/nothing.abc --corpus " +
                                 (dir_ / "corpus").string(),
                             dir_ / "eval-empty.err");

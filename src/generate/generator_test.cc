@@ -1,6 +1,7 @@
 // The generator end to end with small models: a random LSTM (any logits must
 // give valid tunes), and a "copycat" that wants to play one training tune
 // note for note (the novelty guard must stop it).
+#include "corpus/novelty.h"
 #include "generate/generator.h"
 
 #include <gtest/gtest.h>
@@ -236,7 +237,7 @@ GuardRun RunCopycat(const tokens::Vocabulary& vocab, float strength, const Novel
     const SampledTune& t = (*tunes)[i];
     auto tune = tokens::DecodeTune(t.tokens, tokens::TokenizerKind::kAbcToken);
     EXPECT_TRUE(tune.ok());
-    const int longest = MeasureNovelty(&index, t.tokens, *tune).longest_bar_run;
+    const int longest = corpus::MeasureNovelty(index, t.tokens, *tune).longest_bar_run;
     run.long_runs += longest > 3;
     if (guard && !t.guard_gave_up) {
       EXPECT_LE(longest, 3) << i;

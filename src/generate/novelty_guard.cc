@@ -44,23 +44,4 @@ bool NoveltyGuard::Filter(const Tracker& tracker, const GrammarRules& rules, std
   return true;
 }
 
-NoveltyReport MeasureNovelty(const corpus::NoveltyIndex* index, const std::vector<std::string>& tokens,
-                             const abc::Tune& tune) {
-  NoveltyReport report;
-  const std::vector<corpus::BarHash> bars = corpus::BarHashesOfTokens(tokens);
-  report.bars = static_cast<int>(bars.size());
-  if (!index) return report;
-  report.known = true;
-  const corpus::SharedRun bar_run = index->LongestBarRun(bars);
-  report.longest_bar_run = bar_run.length;
-  int nearest = bar_run.length > 0 ? bar_run.tune : -1;
-  if (index->has_notes()) {
-    const corpus::NoteMatches notes = index->MatchNotes(corpus::MelodyOf(abc::Timeline(tune)));
-    report.longest_note_run = notes.longest.length;
-    if (nearest < 0 && notes.longest.length > 0) nearest = notes.longest.tune;
-  }
-  if (nearest >= 0) report.nearest_title = index->tune(nearest).title;
-  return report;
-}
-
 }  // namespace tunesmith::generate

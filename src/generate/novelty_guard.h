@@ -78,18 +78,4 @@ class NoveltyGuard {
   int threshold_;
 };
 
-// What a finished tune shares with the training set (docs/novelty.md).
-struct NoveltyReport {
-  bool known = false;          // false without an index: "novelty unknown"
-  int longest_bar_run = 0;     // consecutive bars shared with one training tune
-  int longest_note_run = 0;    // consecutive melody notes shared (0 when < 4, or the index has no notes)
-  std::string nearest_title;   // the training tune of the longest bar run (of the note run when no bar is shared)
-  int bars = 0;                // bars of the tune, as the index counts them
-};
-
-// Measures a finished tune: `tokens` its abc-token stream, `tune` the same
-// tune decoded (for its melody).
-NoveltyReport MeasureNovelty(const corpus::NoveltyIndex* index, const std::vector<std::string>& tokens,
-                             const abc::Tune& tune);
-
 }  // namespace tunesmith::generate

@@ -1,7 +1,6 @@
 #include "generate/tune_output.h"
 
-#include "abc/bar_check.h"
-#include "abc/reader.h"
+#include "abc/tune_check.h"
 #include "abc/writer.h"
 #include "tokens/tokenizer.h"
 
@@ -38,21 +37,13 @@ Result<TuneText> WriteGeneratedTune(const std::vector<std::string>& tokens, cons
 
 TuneChecks CheckGeneratedTune(const std::string& abc_text, const std::vector<std::string>& tokens,
                               const Structure& structure) {
+  abc::TuneTextCheck read = abc::CheckTuneText(abc_text, "<generated>");
   TuneChecks checks;
-  abc::ReadResult read = abc::ReadAbc(abc_text, "<generated>");
-  checks.read_warnings = read.warnings;
-  for (const auto& d : read.diagnostics) {
-    if (d.severity == abc::Severity::kError) {
-      checks.error = d.Format();
-      break;
-    }
-  }
-  checks.read_ok = read.tunes.size() == 1 && read.rejected == 0 && checks.error.empty();
-  if (!read.tunes.empty()) {
-    const abc::BarCheck bars = abc::CheckBars(read.tunes[0]);
-    checks.bars = static_cast<int>(bars.bars.size());
-    checks.off_meter = bars.off_meter;
-  }
+  checks.read_ok = read.read_ok;
+  checks.read_warnings = read.read_warnings;
+  checks.error = read.error;
+  checks.bars = read.bars;
+  checks.off_meter = read.off_meter;
   if (Status s = CheckStructure(tokens, structure); !s.ok()) checks.structure = s.message();
   return checks;
 }

@@ -8,16 +8,9 @@
 #include "corpus/batcher.h"
 #include "model/language_model.h"
 #include "tokens/vocabulary.h"
+#include "train/score.h"
 
 namespace tunesmith::train {
-
-struct EvalResult {
-  double loss = 0;            // mean negative log-likelihood per predicted token, in nats
-  double bits_per_token = 0;  // the same in bits
-  double bits_per_tune = 0;   // -log2 P(tune) summed over the tune's tokens, averaged over tunes
-  int64_t tokens = 0;         // predicted tokens (every token after <s>, </s> included)
-  int64_t tunes = 0;
-};
 
 // Scores every tune (each <s> ... </s>) from the start state, in eval mode
 // (restores the model's training mode after). Batches of `batch_size` tunes.
@@ -33,16 +26,6 @@ EvalResult Evaluate(model::LanguageModel& model, const std::vector<std::vector<i
 std::vector<std::vector<float>> TokenBits(model::LanguageModel& model, const std::vector<std::vector<int32_t>>& tunes,
                                           int batch_size, const std::vector<std::vector<int32_t>>* features = nullptr);
 
-// Does the model know a bar that comes back? Each bar of each tune (its
-// tokens up to its bar line, chord symbols aside) is a repeat when an
-// earlier bar of the tune has the same tokens, else new. The figures of both
-// kinds, teacher-forced on real tunes (docs/eval.md, "Repeated bars").
-struct RepeatProbe {
-  int64_t repeat_bars = 0, new_bars = 0;
-  double repeat_bits_per_token = 0, new_bits_per_token = 0;  // chord symbols aside
-  double repeat_bits_per_bar = 0, new_bits_per_bar = 0;      // mean over bars
-  double repeat_bar_likely = 0;  // share of repeated bars the model gives more than 1/2 as a whole
-};
 RepeatProbe ProbeRepeats(model::LanguageModel& model, const tokens::Vocabulary& vocab,
                          const std::vector<std::vector<int32_t>>& tunes, int batch_size,
                          const std::vector<std::vector<int32_t>>* features = nullptr);

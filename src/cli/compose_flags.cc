@@ -1,0 +1,40 @@
+#include "cli/compose_flags.h"
+
+#include "generate/instrument.h"
+
+namespace tunesmith::cli {
+
+void AddComposeFlags(CLI::App* cmd, generate::ComposeRequest* r) {
+  cmd->add_option("--temperature", r->sampling.temperature, "Softmax temperature; 0 is greedy")->capture_default_str();
+  cmd->add_option("--top-k", r->sampling.top_k, "Draw from the K most likely tokens only; 0 is off")->capture_default_str();
+  cmd->add_option("--top-p", r->sampling.top_p, "Draw from the most likely tokens holding this much probability; 1 is off")
+      ->capture_default_str();
+  cmd->add_option("--candidates", r->candidates,
+                  "Tunes drawn for each one kept; the one the model finds most likely (per token) is kept")
+      ->capture_default_str();
+  cmd->add_option("--instrument", r->instrument,
+                  "Instrument the melody keeps to, in the tune's key, and plays on: " + generate::InstrumentsHelp() +
+                      "; 'none': no range")
+      ->capture_default_str();
+  cmd->add_option("--bars", r->bars, "Bars per part (with --parts; alone: the tune's length in bars)");
+  cmd->add_option("--parts", r->parts,
+                  "Form: a doubled letter is a repeated part (AABB, AB, AABBCC), 8 bars each unless --bars; "
+                  "'free' lets the model decide (default: AABB, or one part when only --bars is given)");
+  cmd->add_option("--novelty-threshold", r->novelty_threshold,
+                  "Most bars in a row a tune may share with one training tune; 0: no guard (docs/novelty.md)")
+      ->capture_default_str();
+  cmd->add_flag_callback(
+      "--no-novelty-guard", [r] { r->novelty_threshold = 0; },
+      "Do not block copies (the same as --novelty-threshold 0; novelty is still reported)");
+  cmd->add_option("--min-bars", r->min_bars, "--parts free: the fewest bars a tune may have")->capture_default_str();
+  cmd->add_option("--max-length", r->max_length, "--parts free: tokens after which the tune is closed at the next bar")
+      ->capture_default_str();
+  cmd->add_option("--batch-size", r->batch_size, "Tunes sampled together (1: one at a time, exactly as -n 1)")
+      ->capture_default_str();
+}
+
+void AddThreadsFlag(CLI::App* cmd, int* threads) {
+  cmd->add_option("--threads", *threads, "CPU threads LibTorch uses; 0 is every core")->capture_default_str();
+}
+
+}  // namespace tunesmith::cli

@@ -1,0 +1,17 @@
+#include <iostream>
+
+#include "cli/commands.h"
+
+namespace tunesmith::cli {
+
+std::string ExitCodesHelp() {
+  return "Exit codes: 0 done; 1 an input was rejected (a bad tune, a failed check); 2 usage (a bad flag value, a "
+         "request that cannot be met); 3 a file was not found; 4 a file is damaged; 5 reading or writing failed.";
+}
+
+int Fail(const std::string& command, const Status& status) {
+  std::cerr << command << ": " << status.message() << "\n";
+  return kExitUsage;
+}
+
+}  // namespace tunesmith::cli
