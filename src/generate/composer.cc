@@ -61,8 +61,8 @@ std::string CommandFlags(const ComposeRequest& r, const std::string& model_shown
   } else if (r.novelty_threshold != kDefaultNoveltyThreshold) {
     s += " --novelty-threshold " + std::to_string(r.novelty_threshold);
   }
-  if (r.min_bars != 8) s += " --min-bars " + std::to_string(r.min_bars);
-  if (r.max_length != 600) s += " --max-length " + std::to_string(r.max_length);
+  if (r.min_bars != kDefaultMinBars) s += " --min-bars " + std::to_string(r.min_bars);
+  if (r.max_length != kDefaultMaxLength) s += " --max-length " + std::to_string(r.max_length);
   return s;
 }
 

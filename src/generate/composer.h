@@ -30,6 +30,7 @@
 #include "corpus/corpus.h"
 #include "corpus/novelty.h"
 #include "corpus/novelty_index.h"
+#include "generate/grammar_mask.h"
 #include "generate/novelty_guard.h"
 #include "generate/sampler.h"
 #include "generate/tune_output.h"
@@ -55,8 +56,8 @@ struct ComposeRequest {
   bool chords = true;                    // keep the chord symbols the model writes
   std::string instrument = "fiddle";     // the range the melody keeps to; "none": no range
   int novelty_threshold = kDefaultNoveltyThreshold;  // longest run of training bars a tune may share; 0: no guard
-  int min_bars = 8;                      // free form: the fewest bars
-  int max_length = 600;                  // free form: tokens after which the tune closes at the next bar
+  int min_bars = kDefaultMinBars;        // free form: the fewest bars
+  int max_length = kDefaultMaxLength;    // free form: tokens after which the tune closes at the next bar
   int batch_size = 64;                   // tunes stepped together (1: one at a time)
   // false: the network alone (temperature, top-k, top-p, draw; no grammar
   // mask, guard, form, key or range), for eval's figures of what it writes

@@ -49,14 +49,18 @@
 
 namespace tunesmith::generate {
 
+// The free form's bounds unless a request says otherwise.
+inline constexpr int kDefaultMinBars = 8;
+inline constexpr int kDefaultMaxLength = 600;
+
 struct GrammarOptions {
   std::string meter;   // the M: token to force ("M:6/8"); "" lets the model choose
   std::string mode;    // the K: token to force ("K:min"); ""
   std::string rhythm;  // the R: token to force ("R:jig"); ""
   Structure structure;  // parts and bars to enforce; free form by default
   bool chord_symbols = true;  // allow chord-symbol tokens ("V7")
-  int min_bars = 8;           // free form: </s> only after this many bars (a pickup not counted)
-  int soft_max_tokens = 600;  // free form: past this many body tokens the next full bar closes the tune
+  int min_bars = kDefaultMinBars;          // free form: </s> only after this many bars (a pickup not counted)
+  int soft_max_tokens = kDefaultMaxLength;  // free form: past this many body tokens the next full bar closes the tune
   int max_chord_notes = 4;    // pitches in one chord [..]
   int max_ending_bars = 4;    // bars of a first ending (free form)
 
