@@ -43,7 +43,7 @@ struct Slot {
     int scored = 0;
     size_t tokens = 0;
     int32_t input = 0;
-    std::vector<torch::Tensor> state;  // the model state rows before reading `input`
+    model::State state;  // the tune's row of the model state before reading `input`
   };
   std::optional<Snapshot> snapshot;
   int retries = 0;  // draws of the current bar so far
@@ -251,8 +251,8 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       // A new bar (or the end of the prime) is a point to roll back to.
       const bool prime_done = s.prime_pos == options.prime.size();
       if (prime_done && s.mask.in_body() && (s.mask.at_bar_start() || (priming && !s.snapshot))) {
-        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input, {}};
-        for (const torch::Tensor& t : state.tensors) snap.state.push_back(t[r].clone());
+        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input,
+                            model_->SaveRow(state, r)};
         s.snapshot = std::move(snap);
         s.retries = 0;
       }
@@ -285,7 +285,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         fresh.where.Push("<s>", tokens::kBosId);
         fresh.out.tokens.push_back("<s>");
         s = std::move(fresh);
-        for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(zero.tensors[j][0]);
+        model_->RestoreRow(&state, r, zero);
         continue;
       }
       // Back to the start of the bar: the model reads the bar line again.
@@ -297,7 +297,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       s.out.scored = snap.scored;
       s.out.tokens.resize(snap.tokens);
       s.input = snap.input;
-      for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(snap.state[j]);
+      model_->RestoreRow(&state, r, snap.state);
     }
 
     if (std::find(done.begin(), done.end(), 1) != done.end()) {
