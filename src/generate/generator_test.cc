@@ -386,5 +386,53 @@ TEST(Generator, NoveltyGuardRollsBackATransformer) {
               retries, gave_up, tunes->size(), copied);
 }
 
+// Without the grammar mask the same loop samples the network alone: what a
+// plain loop of Step and the chain's temperature -> top-k/top-p -> draw over
+// all but the specials gives, token for token.
+TEST_P(GeneratorWith, WithoutTheMaskSamplesTheNetworkAlone) {
+  const auto vocab = TestVocabulary();
+  auto model = Random(vocab.size(), 6);
+  GenerateOptions o = Options(3, 20, 2);
+  o.grammar_mask = false;
+  o.max_tokens = 40;
+  o.sampling.top_k = 30;
+  Generator alone(model, vocab);
+  auto tunes = alone.Generate(o);
+  ASSERT_TRUE(tunes.ok()) << tunes.status().message();
+  auto rules = GrammarRules::Make(vocab, {});
+  ASSERT_TRUE(rules.ok());
+  NoveltyGuard guard(TrainingIndex(), 3);
+  auto with_rules = Generator(model, *rules, &guard).Generate(o);  // the mask and the guard are left out
+  ASSERT_TRUE(with_rules.ok());
+  for (int i = 0; i < 3; ++i) {
+    const SampledTune& t = (*tunes)[i];
+    EXPECT_EQ(t.tokens, (*with_rules)[i].tokens);
+    // The reference: one tune, step by step.
+    torch::NoGradGuard no_grad;
+    SamplerChain chain(o.sampling);
+    std::vector<uint8_t> allowed(vocab.size(), 1);
+    for (int32_t id : {tokens::kPadId, tokens::kBosId, tokens::kUnkId}) allowed[id] = 0;
+    Rng rng(t.seed);
+    model::State state = model->InitialState(1);
+    std::vector<std::string> want = {"<s>"};
+    int64_t input = tokens::kBosId;
+    while (want.size() <= 40) {
+      auto logits = model->Step(torch::tensor({input}), &state).contiguous();
+      input = chain.Sample(std::span<const float>(logits.data_ptr<float>(), vocab.size()), allowed, rng);
+      want.push_back(vocab.Token(static_cast<int32_t>(input)));
+      if (input == tokens::kEosId) break;
+    }
+    EXPECT_EQ(t.tokens, want) << i;
+    EXPECT_EQ(t.finished, want.back() == "</s>");
+    EXPECT_EQ(t.tonic, tokens::NoteName{});
+    EXPECT_EQ(t.bar_retries, 0);
+  }
+  o.grammar_mask = true;
+  EXPECT_FALSE(alone.Generate(o).ok()) << "no mask without grammar rules";
+  o.grammar_mask = false;
+  o.prime = {"C"};
+  EXPECT_FALSE(alone.Generate(o).ok()) << "no prime without the mask";
+}
+
 }  // namespace
 }  // namespace tunesmith::generate
