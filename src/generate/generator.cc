@@ -9,24 +9,37 @@
 namespace tunesmith::generate {
 namespace {
 
-// One tune being sampled: its chain state, and where to roll back to when
-// the guard blocks the bar it is writing.
+// One tune being sampled: its chain (with the state of the links that
+// follow it), and where to roll back to when the guard blocks the bar it is
+// writing.
 struct Slot {
-  Slot(int index, uint64_t seed, const GrammarRules* rules, const NoveltyGuard* guard)
-      : rng(seed), mask(rules), tracker(guard ? guard->Start() : NoveltyGuard::Tracker(nullptr)),
-        where(PartBars(rules->options().structure)) {
+  Slot(int index, uint64_t seed, const SamplerChain& start, std::vector<int> part_bars)
+      : rng(seed), chain(start), where(std::move(part_bars)) {
     out.index = index;
     out.seed = seed;
   }
 
-  // The bars of each part as the structure asks (unknown in free form).
-  static std::vector<int> PartBars(const Structure& s) {
-    return std::vector<int>(s.parts.size(), s.bars_per_part);
+  // The grammar mask's state; null when sampling without the mask.
+  GrammarState* mask() {
+    GrammarMaskLink* link = chain.Find<GrammarMaskLink>();
+    return link ? &link->state() : nullptr;
+  }
+  bool in_body() {
+    GrammarState* m = mask();
+    return m && m->in_body();
+  }
+  std::string Describe() {
+    GrammarState* m = mask();
+    return m ? m->Describe() : "no grammar mask, token " + std::to_string(out.tokens.size());
+  }
+  // The guard gave up on the tune: it follows it on but blocks nothing.
+  void StopGuard() {
+    guard_on = false;
+    if (auto* g = chain.Find<NoveltyGuardLink>()) g->StopBlocking();
   }
 
   Rng rng;
-  GrammarState mask;
-  NoveltyGuard::Tracker tracker;
+  SamplerChain chain;
   tokens::PositionTracker where;  // the musical position after the last token (models that read it)
   std::optional<PitchWindow> window;  // the instrument's range in root C, due once the prime is written
   size_t prime_pos = 0;  // next prime token to force
@@ -36,14 +49,13 @@ struct Slot {
 
   // The start of the current bar.
   struct Snapshot {
-    GrammarState mask;
-    NoveltyGuard::Tracker tracker;
+    SamplerChain chain;
     tokens::PositionTracker where;
     double log_prob = 0;
     int scored = 0;
     size_t tokens = 0;
     int32_t input = 0;
-    std::vector<torch::Tensor> state;  // the model state rows before reading `input`
+    model::State state;  // the tune's row of the model state before reading `input`
   };
   std::optional<Snapshot> snapshot;
   int retries = 0;  // draws of the current bar so far
@@ -75,7 +87,7 @@ void ChooseKey(const KeyPlan& plan, Slot& s) {
 // The window takes effect once the prime (kept as the user wrote it) is done.
 Status ApplyWindow(Slot& s, const std::string& instrument) {
   if (!s.window) return Status::Ok();
-  Status st = s.mask.SetPitchRange(s.window->lowest, s.window->highest);
+  Status st = s.mask()->SetPitchRange(s.window->lowest, s.window->highest);
   s.window.reset();
   if (!st.ok()) return Status::Error("the " + instrument + "'s range cannot hold the tune: " + st.message());
   return Status::Ok();
@@ -85,10 +97,18 @@ Status ApplyWindow(Slot& s, const std::string& instrument) {
 
 Generator::Generator(std::shared_ptr<model::LanguageModel> model, std::shared_ptr<const GrammarRules> rules,
                      const NoveltyGuard* guard)
-    : model_(std::move(model)), rules_(std::move(rules)), guard_(guard) {}
+    : model_(std::move(model)), rules_(std::move(rules)), guard_(guard), vocab_(&rules_->vocabulary()) {}
+
+Generator::Generator(std::shared_ptr<model::LanguageModel> model, tokens::Vocabulary vocab)
+    : model_(std::move(model)),
+      guard_(nullptr),
+      own_vocab_(std::make_shared<const tokens::Vocabulary>(std::move(vocab))),
+      vocab_(own_vocab_.get()) {}
 
 Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& options,
                                                      const std::function<void(int, int)>& progress) const {
+  if (options.grammar_mask && !rules_) return Status::Error("the grammar mask needs grammar rules (an abc-token model)");
+  if (!options.grammar_mask && !options.prime.empty()) return Status::Error("a prime needs the grammar mask");
   // The prime must fit the grammar after some header: check it once, up front.
   if (!options.prime.empty()) {
     const GrammarOptions& g = rules_->options();
@@ -153,24 +173,48 @@ uint64_t CandidateSeed(uint64_t tune_seed, int j) {
   return z ^ (z >> 31);
 }
 
+SamplerChain TuneChain(const GrammarRules* rules, const NoveltyGuard* guard, const SamplingOptions& sampling) {
+  SamplerChain chain;
+  if (rules) {
+    chain.Add(std::make_unique<GrammarMaskLink>(rules));
+    if (guard) chain.Add(std::make_unique<NoveltyGuardLink>(guard, rules));
+  } else {
+    chain.Add(std::make_unique<SpecialsLink>());
+  }
+  return chain.AddSampling(sampling);
+}
+
+int DefaultMaxTokens(const tokens::Vocabulary& vocab) {
+  return vocab.kind() == tokens::TokenizerKind::kChar ? 4000 : 1500;
+}
+
 Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions& options, const std::vector<int>& indices,
                                                           const std::vector<uint64_t>& seeds,
                                                           const std::function<void(int)>& finished) const {
   const int count = static_cast<int>(indices.size());
   torch::NoGradGuard no_grad;
-  const GrammarRules& rules = *rules_;
-  const tokens::Vocabulary& vocab = rules.vocabulary();
+  const bool masked = options.grammar_mask;
+  const GrammarRules* rules = masked ? rules_.get() : nullptr;
+  const NoveltyGuard* guard = masked ? guard_ : nullptr;
+  const tokens::Vocabulary& vocab = *vocab_;
   const int32_t eos = vocab.Id("</s>");
-  const SamplerChain chain(options.sampling);
+  const int cap = options.max_tokens > 0 ? options.max_tokens : DefaultMaxTokens(vocab);
+  const SamplerChain start = TuneChain(rules, guard, options.sampling);
+  // The bars of each part as the structure asks (unknown in free form, and without the mask).
+  std::vector<int> part_bars;
+  if (rules) part_bars.assign(rules->options().structure.parts.size(), rules->options().structure.bars_per_part);
   const torch::Device device = model_->device();
 
+  auto begin = [&](Slot& s) {
+    s.where.Push("<s>", tokens::kBosId);
+    s.out.tokens.push_back("<s>");
+    if (!masked) s.out.tonic = options.keys.tonic.value_or(tokens::NoteName{});
+  };
   std::vector<Slot> slots;
   slots.reserve(count);
   for (int i = 0; i < count; ++i) {
-    slots.emplace_back(indices[i], seeds[i], &rules, guard_);
-    slots.back().tracker.Push("<s>");
-    slots.back().where.Push("<s>", tokens::kBosId);
-    slots.back().out.tokens.push_back("<s>");
+    slots.emplace_back(indices[i], seeds[i], start, part_bars);
+    begin(slots.back());
   }
   const int64_t P = static_cast<int64_t>(model_->config().positions.size());
   std::vector<int> active(count);  // row r of the batch is slots[active[r]]
@@ -178,7 +222,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
   model::State state = model_->InitialState(count);
   const model::State zero = model_->InitialState(1);
 
-  std::vector<uint8_t> allowed;
+  Candidates scratch;
   std::vector<int64_t> inputs, where;
   std::vector<int> rollback;  // rows whose bar is to be drawn again
   while (!active.empty()) {
@@ -204,56 +248,58 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
     for (int64_t r = 0; r < B; ++r) {
       Slot& s = slots[active[r]];
       ++s.out.steps;
-      s.mask.Allowed(&allowed);
       int32_t id = -1;
-      const bool priming = s.mask.in_body() && s.prime_pos < options.prime.size();
+      const bool priming = s.in_body() && s.prime_pos < options.prime.size();
       if (priming) {
         id = vocab.Id(options.prime[s.prime_pos++]);
       } else {
-        const bool any = std::find(allowed.begin(), allowed.end(), 1) != allowed.end();
-        if (!any) {
-          return Status::Error("the grammar mask allows no token (a bug): " + s.mask.Describe());
-        }
-        if (guard_ && s.guard_on && guard_->Filter(s.tracker, rules, &allowed) &&
-            std::find(allowed.begin(), allowed.end(), 1) == allowed.end()) {
+        const SamplerChain::Outcome drawn = s.chain.Run(std::span<const float>(data + r * V, V), s.rng, &scratch);
+        if (drawn.verdict == LinkVerdict::kBlocked) {
           rollback.push_back(static_cast<int>(r));  // only a bar line could come: draw the bar again
           continue;
         }
-        id = chain.Sample(std::span<const float>(data + r * V, V), allowed, s.rng);
-        if (id < 0) return Status::Error("the sampler drew nothing: " + s.mask.Describe());
+        if (drawn.id < 0) {
+          const std::string link = drawn.stopped_by ? drawn.stopped_by->name() : "sampler chain";
+          return Status::Error("the " + link + " allows no token (a bug): " + s.Describe());
+        }
+        id = drawn.id;
         s.out.log_prob += LogProb(data + r * V, V, id);
         ++s.out.scored;
       }
-      const bool was_in_body = s.mask.in_body();
-      if (Status st = s.mask.Accept(id); !st.ok()) return st;
+      const bool was_in_body = s.in_body();
+      if (Status st = s.chain.Accept(id); !st.ok()) return st;
       const std::string& token = vocab.Token(id);
-      s.tracker.Push(token);
-      if (rules.info(id).valid) {
-        s.where.Push(rules.info(id).token, id);
+      if (rules && rules->info(id).valid) {
+        s.where.Push(rules->info(id).token, id);
       } else {
         s.where.Push(token, id);
       }
       s.out.tokens.push_back(token);
-      if (!was_in_body && s.mask.in_body()) ChooseKey(options.keys, s);
+      if (!was_in_body && s.in_body()) ChooseKey(options.keys, s);
       s.input = id;
-      if (priming && s.prime_pos == options.prime.size()) s.mask.CloseDuration();
-      if (s.window && s.mask.in_body() && s.prime_pos == options.prime.size()) {
+      if (priming && s.prime_pos == options.prime.size()) s.mask()->CloseDuration();
+      if (s.window && s.in_body() && s.prime_pos == options.prime.size()) {
         if (Status st = ApplyWindow(s, options.keys.instrument->name); !st.ok()) return st;
       }
       if (id == eos) {
+        s.out.finished = true;
         done[r] = 1;
         continue;
       }
-      if (static_cast<int64_t>(s.out.tokens.size()) > rules.MaxTokens()) {
-        return Status::Error("a tune ran past the mask's bound of " + std::to_string(rules.MaxTokens()) +
-                             " tokens (a bug): " + s.mask.Describe());
+      if (!masked) {
+        // Without the mask nothing bounds a tune: it stops here, unfinished.
+        if (static_cast<int64_t>(s.out.tokens.size()) > cap) done[r] = 1;
+        continue;
+      }
+      if (static_cast<int64_t>(s.out.tokens.size()) > rules->MaxTokens()) {
+        return Status::Error("a tune ran past the mask's bound of " + std::to_string(rules->MaxTokens()) +
+                             " tokens (a bug): " + s.Describe());
       }
       // A new bar (or the end of the prime) is a point to roll back to.
       const bool prime_done = s.prime_pos == options.prime.size();
-      if (prime_done && s.mask.in_body() && (s.mask.at_bar_start() || (priming && !s.snapshot))) {
-        Slot::Snapshot snap{s.mask, s.tracker, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input, {}};
-        for (const torch::Tensor& t : state.tensors) snap.state.push_back(t[r].clone());
-        s.snapshot = std::move(snap);
+      if (prime_done && s.in_body() && (s.mask()->at_bar_start() || (priming && !s.snapshot))) {
+        s.snapshot = Slot::Snapshot{s.chain, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input,
+                                    model_->SaveRow(state, r)};
         s.retries = 0;
       }
     }
@@ -265,7 +311,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       if (++s.retries > options.guard.max_bar_retries || !s.snapshot) {
         if (++s.out.restarts > options.guard.max_restarts) {
           // Keep the tune and finish it without the guard (reported).
-          s.guard_on = false;
+          s.StopGuard();
           s.out.guard_gave_up = true;
           restart = !s.snapshot;
         } else {
@@ -274,30 +320,28 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       }
       if (restart) {
         // A fresh start is a new tune: the generator draws on, the counters stay.
-        Slot fresh(s.out.index, s.out.seed, &rules, guard_);
+        Slot fresh(s.out.index, s.out.seed, start, part_bars);
         fresh.rng = s.rng;
-        fresh.guard_on = s.guard_on;
         fresh.out.steps = s.out.steps;
         fresh.out.bar_retries = s.out.bar_retries;
         fresh.out.restarts = s.out.restarts;
         fresh.out.guard_gave_up = s.out.guard_gave_up;
-        fresh.tracker.Push("<s>");
-        fresh.where.Push("<s>", tokens::kBosId);
-        fresh.out.tokens.push_back("<s>");
+        if (!s.guard_on) fresh.StopGuard();
+        begin(fresh);
         s = std::move(fresh);
-        for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(zero.tensors[j][0]);
+        model_->RestoreRow(&state, r, zero);
         continue;
       }
       // Back to the start of the bar: the model reads the bar line again.
       const Slot::Snapshot& snap = *s.snapshot;
-      s.mask = snap.mask;
-      s.tracker = snap.tracker;
+      s.chain = snap.chain;
+      if (!s.guard_on) s.StopGuard();
       s.where = snap.where;
       s.out.log_prob = snap.log_prob;
       s.out.scored = snap.scored;
       s.out.tokens.resize(snap.tokens);
       s.input = snap.input;
-      for (size_t j = 0; j < state.tensors.size(); ++j) state.tensors[j][r].copy_(snap.state[j]);
+      model_->RestoreRow(&state, r, snap.state);
     }
 
     if (std::find(done.begin(), done.end(), 1) != done.end()) {
@@ -306,7 +350,9 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
       for (int64_t r = 0; r < B; ++r) {
         Slot& s = slots[active[r]];
         if (done[r]) {
-          if (guard_ && guard_->index()) s.out.longest_guarded_run = s.tracker.longest().length;
+          if (guard && guard->index()) {
+            s.out.longest_guarded_run = s.chain.Find<NoveltyGuardLink>()->tracker().longest().length;
+          }
           finished(s.out.index);
         } else {
           keep.push_back(r);

@@ -1,9 +1,13 @@
 // The generator: drives a language model step by step through the sampler
-// chain (sampler.h) for a batch of tunes at once, with the grammar mask
-// (grammar_mask.h) and the novelty guard (novelty_guard.h) as links.
+// chain (sampler.h) for a batch of tunes at once, each tune with its own
+// chain (TuneChain: the grammar mask and the novelty guard are links).
 //
 //   Generator gen(model, rules, &guard);
 //   Result<std::vector<SampledTune>> tunes = gen.Generate({.count = 10, .seed = 42});
+//
+// Without the grammar mask (GenerateOptions::grammar_mask = false, or a
+// generator made from a vocabulary alone, as for a char model) the same loop
+// samples the network alone: no mask, no guard, no key or range.
 //
 // Tune i draws from its own random generator seeded with seed + i, so the
 // same model, settings and seed give the same tunes (docs/generate.md says
@@ -22,6 +26,7 @@
 #include "generate/instrument.h"
 #include "generate/key_choice.h"
 #include "generate/novelty_guard.h"
+#include "generate/permission_links.h"
 #include "generate/sampler.h"
 #include "model/language_model.h"
 
@@ -53,7 +58,23 @@ struct GenerateOptions {
   // kept. Candidate 0 of tune i draws from Rng(seed + i), candidate j > 0
   // from CandidateSeed(seed + i, j), so a tune's own seed makes it again.
   int candidates = 1;
+  // false: the network alone — no grammar mask and no novelty guard (no
+  // mask link, no guard link; only <pad> <s> <unk> are never drawn), free
+  // form, the key keys.tonic or C (no table, no instrument's range); no
+  // prime. What eval's validity figures of the bare model measure.
+  bool grammar_mask = true;
+  // Without the mask: a tune that has not ended after this many tokens (<s>
+  // not counted) stops there, unfinished. 0: DefaultMaxTokens(vocabulary).
+  int max_tokens = 0;
 };
+
+// The chain a tune is drawn through: grammar mask -> novelty guard (when
+// `guard` is not null) with `rules`, or the specials link alone without
+// (rules null), then temperature -> top-k/top-p -> draw. A new link goes here.
+SamplerChain TuneChain(const GrammarRules* rules, const NoveltyGuard* guard, const SamplingOptions& sampling);
+
+// Sampling without the mask stops a tune after 1,500 tokens (4,000 for a char vocabulary).
+int DefaultMaxTokens(const tokens::Vocabulary& vocab);
 
 // The seed of candidate j (> 0) of the tune whose seed is `tune_seed`.
 uint64_t CandidateSeed(uint64_t tune_seed, int j);
@@ -61,7 +82,8 @@ uint64_t CandidateSeed(uint64_t tune_seed, int j);
 struct SampledTune {
   int index = 0;                    // 0 .. count-1
   uint64_t seed = 0;                // its own seed (options.seed + index), whichever candidate was kept
-  std::vector<std::string> tokens;  // <s> ... </s>, in root C
+  std::vector<std::string> tokens;  // <s> ... </s>, in root C (without the mask: maybe no </s>, see finished)
+  bool finished = false;            // it ended with </s> (always, with the mask)
   tokens::NoteName tonic;           // the key to write it in (KeyPlan)
   int steps = 0;                    // model steps spent on it, retries included
   int bar_retries = 0;              // bars drawn again because the guard blocked them
@@ -78,11 +100,15 @@ class Generator {
   // `rules` and `guard` (may be null: no guard) must outlive the generator.
   Generator(std::shared_ptr<model::LanguageModel> model, std::shared_ptr<const GrammarRules> rules,
             const NoveltyGuard* guard);
+  // Without grammar rules (a char model, or an abc-token model sampled
+  // without the mask): only options with grammar_mask = false are accepted.
+  Generator(std::shared_ptr<model::LanguageModel> model, tokens::Vocabulary vocab);
 
   // Samples options.count tunes. `progress`, if set, is called after each
   // finished tune with (finished, total). Fails when the prime does not fit
-  // the grammar, and, naming the state, if the mask ever leaves no token
-  // (a bug of the mask).
+  // the grammar, when the mask is asked for without grammar rules or a
+  // prime without the mask, and, naming the state, if the mask ever leaves
+  // no token (a bug of the mask).
   Result<std::vector<SampledTune>> Generate(const GenerateOptions& options,
                                             const std::function<void(int, int)>& progress = {}) const;
 
@@ -93,8 +119,10 @@ class Generator {
                                                  const std::function<void(int)>& finished) const;
 
   std::shared_ptr<model::LanguageModel> model_;
-  std::shared_ptr<const GrammarRules> rules_;
+  std::shared_ptr<const GrammarRules> rules_;  // null: no mask possible
   const NoveltyGuard* guard_;
+  std::shared_ptr<const tokens::Vocabulary> own_vocab_;  // the vocabulary given without rules
+  const tokens::Vocabulary* vocab_;
 };
 
 }  // namespace tunesmith::generate

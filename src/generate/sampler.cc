@@ -95,38 +95,102 @@ int Draw(std::span<const float> logits, Rng& rng) {
   return last;  // rounding: the target fell on the total
 }
 
-void SamplerChain::Truncate(std::span<float> logits) const {
-  ApplyTopK(logits, options_.top_k);
-  ApplyTopP(logits, options_.top_p);
+namespace {
+
+// Every allowed token equally likely (logit 0), the rest out. False when none is allowed.
+bool UniformOverAllowed(std::vector<float>& logits, const std::vector<uint8_t>& allowed) {
+  bool any = false;
+  for (size_t i = 0; i < logits.size() && i < allowed.size(); ++i) {
+    logits[i] = allowed[i] ? 0.0f : kOut;
+    any |= allowed[i] != 0;
+  }
+  return any;
+}
+
+}  // namespace
+
+LinkVerdict TemperatureLink::Apply(Candidates& c, Rng&) const {
+  ApplyTemperature(c.logits, temperature_);
+  return LinkVerdict::kGo;
+}
+
+LinkVerdict TruncationLink::Apply(Candidates& c, Rng&) const {
+  std::vector<float> fallback = c.logits;
+  ApplyTopK(c.logits, top_k_);
+  ApplyTopP(c.logits, top_p_);
+  ApplyMask(c.logits, c.allowed);
+  if (Argmax(c.logits) >= 0) return LinkVerdict::kGo;
+  // The truncation kept only forbidden tokens: truncate the allowed ones.
+  ApplyMask(fallback, c.allowed);
+  if (Argmax(fallback) < 0 && !UniformOverAllowed(fallback, c.allowed)) return LinkVerdict::kNothingAllowed;
+  ApplyTopK(fallback, top_k_);
+  ApplyTopP(fallback, top_p_);
+  c.logits.swap(fallback);
+  return LinkVerdict::kGo;
+}
+
+LinkVerdict DrawLink::Apply(Candidates& c, Rng& rng) const {
+  ApplyMask(c.logits, c.allowed);
+  if (Argmax(c.logits) < 0 && !UniformOverAllowed(c.logits, c.allowed)) return LinkVerdict::kNothingAllowed;
+  c.selected = greedy_ ? Argmax(c.logits) : Draw(c.logits, rng);
+  return c.selected < 0 ? LinkVerdict::kNothingAllowed : LinkVerdict::kGo;
+}
+
+SamplerChain::SamplerChain(const SamplerChain& other) {
+  for (const auto& l : other.links_) links_.push_back(l->Clone());
+}
+
+SamplerChain& SamplerChain::operator=(const SamplerChain& other) {
+  if (this != &other) *this = SamplerChain(other);
+  return *this;
+}
+
+SamplerChain& SamplerChain::Add(std::unique_ptr<SamplerLink> link) {
+  links_.push_back(std::move(link));
+  return *this;
+}
+
+SamplerChain& SamplerChain::AddSampling(const SamplingOptions& options) {
+  Add(std::make_unique<TemperatureLink>(options.temperature));
+  if (options.top_k > 0 || options.top_p < 1.0f) Add(std::make_unique<TruncationLink>(options.top_k, options.top_p));
+  return Add(std::make_unique<DrawLink>(options.temperature <= 0.0f));
+}
+
+SamplerChain::Outcome SamplerChain::RunLinks(Candidates& c, Rng& rng) const {
+  // NaN from a broken model must not win or lose at random: treat it as out.
+  for (float& l : c.logits) {
+    if (std::isnan(l)) l = kOut;
+  }
+  c.selected = -1;
+  for (const auto& link : links_) {
+    const LinkVerdict v = link->Apply(c, rng);
+    if (v != LinkVerdict::kGo) return {-1, v, link.get()};
+  }
+  if (c.selected < 0) return {-1, LinkVerdict::kNothingAllowed, nullptr};
+  return {c.selected, LinkVerdict::kGo, nullptr};
+}
+
+SamplerChain::Outcome SamplerChain::Run(std::span<const float> logits, Rng& rng, Candidates* scratch) const {
+  Candidates local;
+  Candidates& c = scratch ? *scratch : local;
+  c.logits.assign(logits.begin(), logits.end());
+  c.allowed.assign(logits.size(), 1);
+  return RunLinks(c, rng);
 }
 
 int SamplerChain::Sample(std::span<const float> logits, std::span<const uint8_t> allowed, Rng& rng) const {
-  scratch_.assign(logits.begin(), logits.end());
-  // NaN from a broken model must not win or lose at random: treat it as out.
-  for (float& l : scratch_) {
-    if (std::isnan(l)) l = kOut;
+  Candidates c;
+  c.logits.assign(logits.begin(), logits.end());
+  c.allowed.assign(logits.size(), 0);
+  std::copy_n(allowed.begin(), std::min(allowed.size(), logits.size()), c.allowed.begin());
+  return RunLinks(c, rng).id;
+}
+
+Status SamplerChain::Accept(int32_t id) {
+  for (auto& link : links_) {
+    if (Status s = link->Accept(id); !s.ok()) return s;
   }
-  const bool greedy = options_.temperature <= 0.0f;
-  ApplyTemperature(scratch_, options_.temperature);
-  fallback_ = scratch_;
-  Truncate(scratch_);
-  ApplyMask(scratch_, allowed);
-  if (Argmax(scratch_) < 0) {
-    // The truncation kept only forbidden tokens: truncate the allowed ones.
-    ApplyMask(fallback_, allowed);
-    if (Argmax(fallback_) < 0) {
-      // Every allowed token has logit -inf (or NaN): draw uniformly among them.
-      bool any = false;
-      for (size_t i = 0; i < fallback_.size() && i < allowed.size(); ++i) {
-        fallback_[i] = allowed[i] ? 0.0f : kOut;
-        any |= allowed[i] != 0;
-      }
-      if (!any) return -1;
-    }
-    Truncate(fallback_);
-    scratch_.swap(fallback_);
-  }
-  return greedy ? Argmax(scratch_) : Draw(scratch_, rng);
+  return Status::Ok();
 }
 
 }  // namespace tunesmith::generate

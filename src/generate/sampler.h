@@ -1,18 +1,31 @@
-// The sampler chain's numeric links, on plain float vectors (one logit per
-// vocabulary entry, -inf for a token that is out), each usable alone:
+// The sampler chain: one draw of one tune goes through a list of links
+// (llama.cpp's sampler chain, where a grammar is one more link). Each link
+// acts on the candidates of the draw — a logit per vocabulary entry (-inf: out)
+// and a permission per entry — and links that follow the tune take every
+// token (Accept) and copy with it (a snapshot to roll back to). The chain
+// the generator builds for a tune (generator.h, TuneChain):
 //
-//   logits -> temperature -> top-k / top-p -> grammar mask -> novelty guard -> draw
+//   grammar mask -> novelty guard -> temperature -> top-k / top-p -> draw
 //
-// The grammar mask and the novelty guard decide *which* tokens may come
-// (grammar_mask.h, novelty_guard.h); they reach the chain as an `allowed`
-// byte per token. SamplerChain ties the links together (llama.cpp's sampler
-// chain, where the grammar is one more link).
+// Permission links (grammar mask, novelty guard; without the mask, only the
+// specials link) say which tokens may come: they clear `allowed` and leave
+// the logits alone. Logit links (temperature, truncation) shape the model's
+// distribution; truncation is taken over the model's distribution and then
+// the permission applied, and only when that leaves nothing it is taken again
+// over the allowed tokens alone (llama.cpp resamples the same way when its
+// grammar rejects a draw), so a draw never fails while any token is allowed.
+// The draw link picks the token. The numeric links below also exist as
+// plain functions on float vectors, each usable alone.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <span>
+#include <string>
 #include <vector>
+
+#include "base/status.h"
 
 namespace tunesmith::generate {
 
@@ -59,26 +72,131 @@ struct SamplingOptions {
   float top_p = 1.0f;        // keep the smallest set with this much probability; 1 = off
 };
 
-// The chain for one draw. The truncation links (top-k, top-p) act on the
-// model's distribution as the chain's order says; when they leave only
-// tokens the grammar (and guard) forbid, the truncation is taken again over
-// the allowed tokens alone (llama.cpp resamples the same way when its grammar
-// rejects a draw), so a draw never fails while any token is allowed.
-class SamplerChain {
- public:
-  explicit SamplerChain(SamplingOptions options = {}) : options_(options) {}
-  const SamplingOptions& options() const { return options_; }
+// The candidates of one draw, as the links hand them on.
+struct Candidates {
+  std::vector<float> logits;     // one per vocabulary entry; -inf: out (NaN from the model is made -inf)
+  std::vector<uint8_t> allowed;  // 1: the token may come; permission links clear entries
+  int32_t selected = -1;         // the draw link's choice
+};
 
-  // The drawn token id, or -1 when `allowed` allows nothing (the caller's
-  // bug or a blocked bar; see novelty_guard.h). `logits` is not changed.
-  int Sample(std::span<const float> logits, std::span<const uint8_t> allowed, Rng& rng) const;
+enum class LinkVerdict {
+  kGo,              // on to the next link
+  kNothingAllowed,  // no token may come (a bug of the mask, or nothing to draw)
+  kBlocked,         // the novelty guard blocked every way on: roll the bar back (novelty_guard.h)
+};
+
+// One link of the chain. A link may hold the state of the tune it follows
+// (the grammar mask does); a stateless link ignores Accept.
+class SamplerLink {
+ public:
+  virtual ~SamplerLink() = default;
+  // "temperature", "grammar mask" ...: names the link in messages.
+  virtual const char* name() const = 0;
+  // Acts on the candidates of the next draw; `rng` is the tune's own.
+  virtual LinkVerdict Apply(Candidates& c, Rng& rng) const = 0;
+  // The token the tune takes next (drawn, or forced by a prime or a
+  // header). On error the link's state is unchanged.
+  virtual Status Accept(int32_t /*id*/) { return Status::Ok(); }
+  // A copy with the same state: a snapshot, or the start of another tune.
+  virtual std::unique_ptr<SamplerLink> Clone() const = 0;
+  // Where the link stands, for an error message ("body, bar 5 ...").
+  virtual std::string Describe() const { return name(); }
+};
+
+// Divides the logits by the temperature (ApplyTemperature).
+class TemperatureLink : public SamplerLink {
+ public:
+  explicit TemperatureLink(float temperature) : temperature_(temperature) {}
+  const char* name() const override { return "temperature"; }
+  LinkVerdict Apply(Candidates& c, Rng& rng) const override;
+  std::unique_ptr<SamplerLink> Clone() const override { return std::make_unique<TemperatureLink>(*this); }
 
  private:
-  void Truncate(std::span<float> logits) const;
+  float temperature_;
+};
 
-  SamplingOptions options_;
-  mutable std::vector<float> scratch_;
-  mutable std::vector<float> fallback_;
+// Top-k then top-p over the model's distribution, then the permission;
+// when that leaves nothing, top-k and top-p over the allowed tokens alone
+// (all equally likely when every allowed logit is -inf). kNothingAllowed
+// when no token is allowed.
+class TruncationLink : public SamplerLink {
+ public:
+  TruncationLink(int top_k, float top_p) : top_k_(top_k), top_p_(top_p) {}
+  const char* name() const override { return "top-k/top-p"; }
+  LinkVerdict Apply(Candidates& c, Rng& rng) const override;
+  std::unique_ptr<SamplerLink> Clone() const override { return std::make_unique<TruncationLink>(*this); }
+
+ private:
+  int top_k_;
+  float top_p_;
+};
+
+// The last link: applies the permission (all allowed tokens equally likely
+// when every one has logit -inf) and picks `selected`: the argmax when
+// greedy, else one Draw with the tune's rng. kNothingAllowed when no token
+// is allowed.
+class DrawLink : public SamplerLink {
+ public:
+  explicit DrawLink(bool greedy) : greedy_(greedy) {}
+  const char* name() const override { return "draw"; }
+  LinkVerdict Apply(Candidates& c, Rng& rng) const override;
+  std::unique_ptr<SamplerLink> Clone() const override { return std::make_unique<DrawLink>(*this); }
+
+ private:
+  bool greedy_;
+};
+
+class SamplerChain {
+ public:
+  SamplerChain() = default;
+  // temperature -> top-k/top-p (when on) -> draw: AddSampling(options).
+  explicit SamplerChain(SamplingOptions options) { AddSampling(options); }
+  SamplerChain(const SamplerChain& other);  // clones every link, with its state
+  SamplerChain& operator=(const SamplerChain& other);
+  SamplerChain(SamplerChain&&) = default;
+  SamplerChain& operator=(SamplerChain&&) = default;
+
+  // Appends `link`; links run in the order they were added.
+  SamplerChain& Add(std::unique_ptr<SamplerLink> link);
+  // Appends temperature, top-k/top-p (when either is on) and the draw
+  // (greedy when options.temperature <= 0).
+  SamplerChain& AddSampling(const SamplingOptions& options);
+
+  struct Outcome {
+    int32_t id = -1;                          // the drawn token; -1 when a link stopped the draw
+    LinkVerdict verdict = LinkVerdict::kGo;
+    const SamplerLink* stopped_by = nullptr;  // the link that stopped it (null: the chain has no draw link)
+  };
+  // Runs every link over `logits` with everything allowed at the start.
+  // `scratch` (may be null) saves allocations between draws. `logits` is
+  // not changed; nor is any link's state (Accept the token to move on).
+  Outcome Run(std::span<const float> logits, Rng& rng, Candidates* scratch = nullptr) const;
+  // The same with the permission given from outside (`allowed[i]` == 0: out;
+  // entries past its end are out): the drawn id, or -1 when nothing is allowed.
+  int Sample(std::span<const float> logits, std::span<const uint8_t> allowed, Rng& rng) const;
+  // Every link takes the token, in order; the first error stops (the links
+  // before it have taken the token).
+  Status Accept(int32_t id);
+
+  size_t size() const { return links_.size(); }
+  const SamplerLink& link(size_t i) const { return *links_[i]; }
+  // The first link of type L; null when the chain has none.
+  template <class L>
+  L* Find() {
+    for (auto& l : links_) {
+      if (auto* found = dynamic_cast<L*>(l.get())) return found;
+    }
+    return nullptr;
+  }
+  template <class L>
+  const L* Find() const {
+    return const_cast<SamplerChain*>(this)->Find<L>();
+  }
+
+ private:
+  Outcome RunLinks(Candidates& c, Rng& rng) const;
+
+  std::vector<std::unique_ptr<SamplerLink>> links_;
 };
 
 }  // namespace tunesmith::generate

@@ -161,18 +161,96 @@ TEST(SamplerChain, GreedyAtTemperatureZero) {
 }
 
 TEST(SamplerChain, NothingAllowedIsMinusOne) {
-  SamplerChain chain;
+  SamplerChain chain(SamplingOptions{});
   Rng rng(1);
   EXPECT_EQ(chain.Sample(std::vector<float>{1, 2}, std::vector<uint8_t>{0, 0}, rng), -1);
 }
 
 TEST(SamplerChain, AllowedTokensWithInfiniteOrNanLogitsStillDraw) {
-  SamplerChain chain;
+  SamplerChain chain(SamplingOptions{});
   Rng rng(1);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const std::vector<float> l = {nan, -kInf, 3.0f};
   int t = chain.Sample(l, std::vector<uint8_t>{1, 1, 0}, rng);
   EXPECT_TRUE(t == 0 || t == 1);
+}
+
+// A link that forbids one token, counts what it took, and says so.
+class ForbidLink : public SamplerLink {
+ public:
+  explicit ForbidLink(int32_t id) : id_(id) {}
+  const char* name() const override { return "forbid"; }
+  LinkVerdict Apply(Candidates& c, Rng&) const override {
+    c.allowed[id_] = 0;
+    return LinkVerdict::kGo;
+  }
+  Status Accept(int32_t) override {
+    ++taken;
+    return Status::Ok();
+  }
+  std::unique_ptr<SamplerLink> Clone() const override { return std::make_unique<ForbidLink>(*this); }
+  int taken = 0;
+
+ private:
+  int32_t id_;
+};
+
+TEST(SamplerChain, LinksRunInOrderAndANewLinkComposes) {
+  // Greedy: the best token, until a link before the draw forbids it.
+  SamplerChain chain;
+  chain.Add(std::make_unique<ForbidLink>(2)).AddSampling({.temperature = 0.0f});
+  ASSERT_EQ(chain.size(), 3u);
+  EXPECT_STREQ(chain.link(0).name(), "forbid");
+  EXPECT_STREQ(chain.link(2).name(), "draw");
+  Rng rng(1);
+  const std::vector<float> l = {0.0f, 1.0f, 5.0f, 2.0f};
+  const SamplerChain::Outcome o = chain.Run(l, rng);
+  EXPECT_EQ(o.verdict, LinkVerdict::kGo);
+  EXPECT_EQ(o.id, 3);
+  EXPECT_EQ(SamplerChain(SamplingOptions{.temperature = 0.0f}).Run(l, rng).id, 2);
+}
+
+TEST(SamplerChain, ClonesCarryTheLinksState) {
+  SamplerChain chain;
+  chain.Add(std::make_unique<ForbidLink>(0)).AddSampling({});
+  ASSERT_TRUE(chain.Accept(1).ok());
+  SamplerChain snapshot = chain;  // a bar start
+  ASSERT_TRUE(chain.Accept(2).ok());
+  EXPECT_EQ(chain.Find<ForbidLink>()->taken, 2);
+  EXPECT_EQ(snapshot.Find<ForbidLink>()->taken, 1);
+  chain = snapshot;  // the rollback
+  EXPECT_EQ(chain.Find<ForbidLink>()->taken, 1);
+  EXPECT_NE(chain.Find<ForbidLink>(), snapshot.Find<ForbidLink>());
+  EXPECT_EQ(chain.Find<TruncationLink>(), nullptr);  // top-k and top-p are off
+}
+
+TEST(SamplerChain, NothingAllowedNamesTheLink) {
+  SamplerChain chain;
+  chain.Add(std::make_unique<ForbidLink>(0)).Add(std::make_unique<ForbidLink>(1)).AddSampling({.top_k = 1});
+  Rng rng(1);
+  const SamplerChain::Outcome o = chain.Run(std::vector<float>{1.0f, 2.0f}, rng);
+  EXPECT_EQ(o.id, -1);
+  EXPECT_EQ(o.verdict, LinkVerdict::kNothingAllowed);
+  ASSERT_NE(o.stopped_by, nullptr);
+  EXPECT_STREQ(o.stopped_by->name(), "top-k/top-p");
+}
+
+// The chain of links draws what the fixed order did: the same ids for the
+// same seeds, with the permission given from outside or by a link.
+TEST(SamplerChain, RunWithAPermissionLinkMatchesSampleWithAllowed) {
+  Rng source(3);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<float> l(12);
+    for (float& x : l) x = static_cast<float>(source.Uniform() * 6.0 - 3.0);
+    const int32_t forbidden = static_cast<int32_t>(source.Next() % 12);
+    std::vector<uint8_t> allowed(12, 1);
+    allowed[forbidden] = 0;
+    const SamplingOptions o{.temperature = 0.8f, .top_k = trial % 4, .top_p = trial % 3 == 0 ? 0.9f : 1.0f};
+    SamplerChain linked;
+    linked.Add(std::make_unique<ForbidLink>(forbidden)).AddSampling(o);
+    Rng a(trial), b(trial);
+    EXPECT_EQ(linked.Run(l, a).id, SamplerChain(o).Sample(l, allowed, b)) << trial;
+  }
 }
 
 }  // namespace

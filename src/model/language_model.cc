@@ -15,6 +15,18 @@ State State::Select(const torch::Tensor& rows) const {
   return out;
 }
 
+State LanguageModel::SaveRow(const State& state, int64_t row) const {
+  State out;
+  for (const auto& t : state.tensors) out.tensors.push_back(t.narrow(0, row, 1).clone());
+  return out;
+}
+
+void LanguageModel::RestoreRow(State* state, int64_t row, const State& saved) const {
+  TORCH_CHECK(saved.tensors.size() == state->tensors.size(), "RestoreRow: a saved row of another kind of state");
+  torch::NoGradGuard no_grad;
+  for (size_t j = 0; j < saved.tensors.size(); ++j) state->tensors[j].narrow(0, row, 1).copy_(saved.tensors[j]);
+}
+
 torch::Device LanguageModel::device() const {
   auto params = parameters();
   return params.empty() ? torch::Device(torch::kCPU) : params.front().device();

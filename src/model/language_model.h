@@ -13,9 +13,13 @@
 
 namespace tunesmith::model {
 
-// What a model carries from one step to the next. Every tensor has one row
-// per tune of the batch (dim 0). LSTM: h of each layer then c of each layer,
-// [B,H] each. Transformer: the ids seen so far, [B,t].
+// What a model carries from one step to the next, for B tunes at once. Every
+// tensor has one row per tune (dim 0); rows are independent of one another:
+// each may be at its own length, and is saved, put back or started again
+// alone (LanguageModel::SaveRow/RestoreRow). LSTM: h of each layer then c
+// of each layer, [B,H] each. Transformer: a KV cache per row
+// (transformer_lm.h). Step may update the tensors in place: copy a row
+// with SaveRow, not by keeping a tensor.
 struct State {
   std::vector<torch::Tensor> tensors;
 
@@ -45,6 +49,13 @@ class LanguageModel : public torch::nn::Module {
   // `positions` [B,P] as in forward().
   virtual torch::Tensor Step(const torch::Tensor& ids, State* state,
                              const torch::Tensor& positions = torch::Tensor()) = 0;
+
+  // Row `row` of `state` as a state of one row: a copy that later steps on
+  // `state` leave alone.
+  virtual State SaveRow(const State& state, int64_t row) const;
+  // Puts `saved` (from SaveRow on a state of this model, or InitialState(1)
+  // for a fresh start) in row `row` of `state`; the other rows are unchanged.
+  virtual void RestoreRow(State* state, int64_t row, const State& saved) const;
 
   // The device of the weights.
   torch::Device device() const;
