@@ -18,7 +18,6 @@
 #include "generate/title.h"
 #include "model/load_model.h"
 #include "tokens/abc_token.h"
-#include "tokens/position.h"
 
 namespace tunesmith::generate {
 namespace {
@@ -90,80 +89,6 @@ std::string RhythmOf(const std::vector<std::string>& tokens, tokens::TokenizerKi
     std::transform(rhythm.begin(), rhythm.end(), rhythm.begin(), [](unsigned char c) { return std::tolower(c); });
   }
   return rhythm;
-}
-
-// The network alone: its distribution through temperature, top-k and top-p,
-// then a draw; the specials that never follow in a tune (<pad>, <s>, <unk>)
-// are the only tokens held back. Batches of request.batch_size tunes; a tune
-// stops at </s> or at the cap (1,500 tokens, 4,000 characters).
-std::vector<ComposedTune> SamplePlainly(model::LanguageModel& model, const tokens::Vocabulary& vocab,
-                                        const ComposeRequest& request, uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  const int cap = vocab.kind() == tokens::TokenizerKind::kChar ? 4000 : 1500;
-  const SamplerChain chain(request.sampling);
-  std::vector<uint8_t> allowed(vocab.size(), 1);
-  for (int32_t id : {tokens::kPadId, tokens::kBosId, tokens::kUnkId}) allowed[id] = 0;
-  const torch::Device device = model.device();
-
-  std::vector<ComposedTune> out(request.count);
-  const int batch = std::max(1, request.batch_size);
-  for (int first = 0; first < request.count; first += batch) {
-    const int n = std::min(batch, request.count - first);
-    std::vector<Rng> rngs;
-    std::vector<int64_t> inputs(n, tokens::kBosId);
-    for (int i = 0; i < n; ++i) {
-      ComposedTune& s = out[first + i];
-      s.index = first + i;
-      s.seed = seed + static_cast<uint64_t>(s.index);
-      s.tokens.push_back("<s>");
-      rngs.emplace_back(s.seed);
-    }
-    std::vector<int> active(n);  // row r of the batch is tune first + active[r]
-    for (int i = 0; i < n; ++i) active[i] = i;
-    model::State state = model.InitialState(n);
-    // A model that reads musical positions gets them as in free form (no structure).
-    const int64_t P = static_cast<int64_t>(model.config().positions.size());
-    std::vector<tokens::PositionTracker> where(n);
-    for (auto& w : where) w.Push("<s>", tokens::kBosId);
-    while (!active.empty()) {
-      const int64_t B = static_cast<int64_t>(active.size());
-      std::vector<int64_t> ids(B), pos(B * P);
-      for (int64_t r = 0; r < B; ++r) {
-        ids[r] = inputs[active[r]];
-        const tokens::Position p = where[active[r]].current();
-        for (int64_t f = 0; f < P; ++f) pos[r * P + f] = p[f];
-      }
-      torch::Tensor positions;
-      if (P > 0) positions = torch::from_blob(pos.data(), {B, P}, torch::kInt64).to(device);
-      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64).to(device), &state, positions)
-                                 .to(torch::kCPU, torch::kFloat)
-                                 .contiguous();
-      const float* data = logits.data_ptr<float>();
-      const int64_t V = logits.size(1);
-      std::vector<int64_t> keep;
-      std::vector<int> next;
-      for (int64_t r = 0; r < B; ++r) {
-        const int i = active[r];
-        ComposedTune& s = out[first + i];
-        const int id = chain.Sample(std::span<const float>(data + r * V, V), allowed, rngs[i]);
-        s.tokens.push_back(vocab.Token(id));
-        ++s.steps;
-        if (P > 0) where[i].Push(vocab.Token(id), id);
-        inputs[i] = id;
-        if (id == tokens::kEosId) {
-          s.finished = true;
-        } else if (static_cast<int>(s.tokens.size()) <= cap) {
-          keep.push_back(r);
-          next.push_back(i);
-        }
-      }
-      if (keep.size() != static_cast<size_t>(B) && !keep.empty()) {
-        state = state.Select(torch::tensor(keep, torch::kInt64).to(device));
-      }
-      active = std::move(next);
-    }
-  }
-  return out;
 }
 
 // A char model's tune is already ABC from M: on: it gets X: and T: in front.
@@ -277,8 +202,28 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
 
   if (!masked) {
     const auto started = std::chrono::steady_clock::now();
+    // The network alone: temperature, top-k, top-p and a draw; a tune stops
+    // at </s> or at the cap (1,500 tokens, 4,000 characters).
+    Generator generator(impl_->loaded.model, vocab);
+    GenerateOptions options;
+    options.count = request.count;
+    options.seed = c.seed;
+    options.sampling = request.sampling;
+    options.batch_size = request.batch_size;
+    options.grammar_mask = false;
     try {
-      c.tunes = SamplePlainly(*impl_->loaded.model, vocab, request, c.seed);
+      auto drawn = generator.Generate(options, progress);
+      if (!drawn.ok()) return drawn.status();
+      for (SampledTune& t : *drawn) {
+        ComposedTune out;
+        out.index = t.index;
+        out.seed = t.seed;
+        out.tokens = std::move(t.tokens);
+        out.finished = t.finished;
+        out.steps = t.steps;
+        out.bits_per_token = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
+        c.tunes.push_back(std::move(out));
+      }
     } catch (const c10::Error& e) {
       return Status::Error(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
     }
@@ -301,7 +246,6 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
       }
       c.tokens += static_cast<int64_t>(t.tokens.size()) - 1;
       c.steps += t.steps;
-      if (progress) progress(t.index + 1, request.count);
     }
     c.seconds = Seconds(started);
     return c;

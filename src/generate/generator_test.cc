@@ -369,11 +369,11 @@ TEST(Generator, NoveltyGuardRollsBackATransformer) {
     saved += t.bar_retries > 0 && !t.guard_gave_up;
     auto tune = tokens::DecodeTune((*copies)[i].tokens, tokens::TokenizerKind::kAbcToken);
     ASSERT_TRUE(tune.ok());
-    copied += MeasureNovelty(index.get(), (*copies)[i].tokens, *tune).longest_bar_run > 3;
+    copied += corpus::MeasureNovelty(*index, (*copies)[i].tokens, *tune).longest_bar_run > 3;
     if (!t.guard_gave_up) {
       auto mine = tokens::DecodeTune(t.tokens, tokens::TokenizerKind::kAbcToken);
       ASSERT_TRUE(mine.ok());
-      EXPECT_LE(MeasureNovelty(index.get(), t.tokens, *mine).longest_bar_run, 3) << i;
+      EXPECT_LE(corpus::MeasureNovelty(*index, t.tokens, *mine).longest_bar_run, 3) << i;
     }
     // After every rollback the model read on from the restored cache: the
     // logits it gave match a whole pass over the finished tune.
