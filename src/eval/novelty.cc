@@ -47,7 +47,7 @@ TuneNovelty MeasureNovelty(const corpus::NoveltyIndex& index, const std::vector<
 
 Result<TuneNovelty> MeasureNovelty(const corpus::NoveltyIndex& index, const abc::Tune& tune) {
   auto bars = corpus::BarHashesOfTune(tune);
-  if (!bars.ok()) return Status::Error(tune.Describe() + ": " + bars.status().message());
+  if (!bars.ok()) return bars.status().WithPrefix(tune.Describe() + ": ");
   return MeasureNovelty(index, *bars, corpus::MelodyOf(abc::Timeline(tune)));
 }
 
