@@ -24,12 +24,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using testing::Outcome;
+using tunesmith::testing::Outcome;
 
 class GenerateCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    binary_ = testing::BuiltBinary("tunesmith-nn");
+    binary_ = tunesmith::testing::BuiltBinary("tunesmith-nn");
     if (!fs::exists(binary_)) GTEST_SKIP() << "tunesmith-nn is not built";
     dir_ = fs::temp_directory_path() / ("ts_generate_cmd_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
@@ -57,7 +57,7 @@ class GenerateCommand : public ::testing::Test {
 
   Outcome Generate(const std::string& args) {
     const fs::path err = dir_ / "stderr.txt";
-    return testing::RunProgram(binary_, "generate --threads 1 " + args, err);
+    return tunesmith::testing::RunProgram(binary_, "generate --threads 1 " + args, err);
   }
   std::vector<nlohmann::json> Tunes(const Outcome& r) {
     std::vector<nlohmann::json> out;
