@@ -1,32 +1,21 @@
 // End-to-end: `tunesmith check` and `tunesmith fmt` as a user runs them
 // (exit codes, stdout/stderr split, the JSON summary, speed of one tune).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "base/cli_testing.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int code = -1;
-  std::string out;  // stdout; stderr goes to err
-  std::string err;
-};
-
-fs::path Binary() {
-  const char* dir = std::getenv("TUNESMITH_BINARY_DIR");
-  return fs::path(dir ? dir : ".") / "bin" / "tunesmith";
-}
+using tunesmith::testing::Outcome;
 
 class CliAbcTest : public ::testing::Test {
  protected:
@@ -45,18 +34,7 @@ class CliAbcTest : public ::testing::Test {
   Outcome Tunesmith(const std::string& args, const std::string& stdin_text = "") {
     fs::path err = dir_ / "stderr.txt", in = dir_ / "stdin.txt";
     std::ofstream(in) << stdin_text;
-    std::string command = Binary().string() + " " + args + " < " + in.string() + " 2> " + err.string();
-    Outcome run;
-    FILE* pipe = popen(command.c_str(), "r");
-    EXPECT_NE(pipe, nullptr);
-    std::array<char, 4096> buffer;
-    size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-    int status = pclose(pipe);
-    run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream e(err);
-    run.err.assign(std::istreambuf_iterator<char>(e), {});
-    return run;
+    return tunesmith::testing::RunProgram(tunesmith::testing::BuiltBinary(), args, err, in);
   }
 
   fs::path dir_;

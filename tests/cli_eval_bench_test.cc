@@ -4,79 +4,25 @@
 // values, the report folder holds the page and the audio, and bench's JSON
 // has every key of docs/performance.md.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
+
+#include "base/cli_testing.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-struct Outcome {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-fs::path Binary() {
-  const char* dir = std::getenv("TUNESMITH_BINARY_DIR");
-  return fs::path(dir ? dir : ".") / "bin" / "tunesmith";
-}
+using tunesmith::testing::Outcome;
 
 Outcome Tunesmith(const std::string& args, const fs::path& err_file) {
-  const std::string command = Binary().string() + " " + args + " < /dev/null 2> " + err_file.string();
-  Outcome run;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  run.err.assign(std::istreambuf_iterator<char>(e), {});
-  return run;
-}
-
-// A tune of two 4-bar parts, notes drawn from the scale with a seeded
-// generator: every bar is exactly the meter's length. The parts are written
-// three ways (|: :| twice; | ... || ... |]; |: :| then ... |]) so that the
-// vocabulary holds the bar lines real tunes have.
-std::string HandMadeTune(int x, std::mt19937& rng) {
-  const bool jig = x % 2 == 0;
-  const char* keys[] = {"D", "G", "Ador", "Em", "A"};
-  const std::string notes = "DEFGABcdef";
-  std::string abc = "X:" + std::to_string(x) + "\nT:Hand Made " + std::to_string(x) + "\nR:" +
-                    (jig ? "jig" : "reel") + "\nM:" + (jig ? "6/8" : "4/4") + "\nL:1/8\nK:" + keys[x % 5] + "\n";
-  const int per_bar = jig ? 6 : 8;
-  const int form = x % 3;
-  for (int part = 0; part < 2; ++part) {
-    const bool repeated = form == 0 || (form == 2 && part == 0);
-    if (repeated) abc += "|:";
-    for (int bar = 0; bar < 4; ++bar) {
-      int left = per_bar;
-      while (left > 0) {
-        const int len = (left >= 2 && rng() % 3 == 0) ? 2 : 1;
-        abc += notes[rng() % notes.size()];
-        if (len == 2) abc += "2";
-        left -= len;
-      }
-      if (bar < 3) abc += "|";
-      else abc += repeated ? ":|" : part == 0 ? "||" : "|]";
-    }
-    abc += "\n";
-  }
-  return abc;
+  return tunesmith::testing::RunProgram(tunesmith::testing::BuiltBinary(), args, err_file);
 }
 
 class CliEvalBenchTest : public ::testing::Test {
@@ -84,9 +30,7 @@ class CliEvalBenchTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = fs::temp_directory_path() / ("tunesmith-cli-eval-" + std::to_string(::getpid()));
     fs::create_directories(dir_ / "corpus");
-    std::mt19937 rng(5);
-    std::ofstream jigs(dir_ / "corpus" / "tunes.abc");
-    for (int x = 1; x <= 80; ++x) jigs << HandMadeTune(x, rng) << "\n";
+    tunesmith::testing::WriteHandMadeCorpus(dir_ / "corpus" / "tunes.abc", 80, 5);
   }
   static void TearDownTestSuite() { fs::remove_all(dir_); }
 
@@ -267,10 +211,7 @@ TEST_F(CliEvalBenchTest, EvalSamplesACharModelPlainly) {
 TEST_F(CliEvalBenchTest, EvalWarnsWhenTheCorpusIsNotTheModels) {
   const std::string model = Train("token", "tiny");
   fs::create_directories(dir_ / "other");
-  std::mt19937 rng(99);
-  std::ofstream other(dir_ / "other" / "tunes.abc");
-  for (int x = 1; x <= 30; ++x) other << HandMadeTune(x, rng) << "\n";
-  other.close();
+  tunesmith::testing::WriteHandMadeCorpus(dir_ / "other" / "tunes.abc", 30, 99);
   Outcome e = Tunesmith("eval --model " + model + " --corpus " + (dir_ / "other").string() +
                             " --samples 2 --threads 1 --json",
                         dir_ / "eval-other.err");
@@ -284,10 +225,7 @@ TEST_F(CliEvalBenchTest, EvalWarnsWhenTheCorpusIsNotTheModels) {
 
 // --tunes: tunes already written are judged without a model, by the same code.
 TEST_F(CliEvalBenchTest, EvalJudgesTunesFromFilesWithoutAModel) {
-  std::mt19937 rng(17);
-  std::ofstream judged(dir_ / "judged.abc");
-  for (int x = 1; x <= 12; ++x) judged << HandMadeTune(x, rng) << "\n";
-  judged.close();
+  tunesmith::testing::WriteHandMadeCorpus(dir_ / "judged.abc", 12, 17);
   const fs::path report = dir_ / "report-tunes";
   Outcome e = Tunesmith("eval --tunes " + (dir_ / "judged.abc").string() + " --corpus " + (dir_ / "corpus").string() +
                             " --seed 2 --threads 1 --json --report " + report.string(),

@@ -7,14 +7,6 @@
 namespace tunesmith::abc {
 namespace {
 
-bool Durational(ElementKind k) { return k == ElementKind::kNote || k == ElementKind::kRest; }
-
-// What may stand between a broken-rhythm mark and its notes (as the reader allows).
-bool TransparentForBroken(ElementKind k) {
-  return k == ElementKind::kSlurStart || k == ElementKind::kSlurEnd || k == ElementKind::kLineBreak ||
-         k == ElementKind::kTuplet;
-}
-
 int64_t Floor(Rational r) {
   const int64_t q = r.num() / r.den();
   return r.num() < 0 && q * r.den() != r.num() ? q - 1 : q;
@@ -34,7 +26,7 @@ std::vector<bool> JoinedToPrevious(const Tune& tune) {
     if (e.kind == ElementKind::kTuplet) {
       if (tuplets.empty()) tuplet_started = false;
       tuplets.push_back(e.tuplet.r);
-    } else if (Durational(e.kind)) {
+    } else if (IsDurational(e.kind)) {
       if (!tuplets.empty()) {
         joined[k] = tuplet_started;
         tuplet_started = true;
@@ -49,7 +41,7 @@ std::vector<bool> JoinedToPrevious(const Tune& tune) {
     if (body[k].kind != ElementKind::kBrokenRhythm) continue;
     size_t after = k;
     while (++after < body.size() && TransparentForBroken(body[after].kind)) {}
-    if (after < body.size() && Durational(body[after].kind)) joined[after] = true;
+    if (after < body.size() && IsDurational(body[after].kind)) joined[after] = true;
   }
   return joined;
 }
@@ -98,7 +90,7 @@ std::vector<bool> BeatBeamBreaks(const Tune& tune) {
       const Element& e = body[j];
       if (e.kind == ElementKind::kField && e.meter) meter = *e.meter;
       if (notes.empty() && (e.kind == ElementKind::kEnding || e.kind == ElementKind::kField)) lead_in = true;
-      if (!Durational(e.kind)) continue;
+      if (!IsDurational(e.kind)) continue;
       if (!bar_meter) bar_meter = meter;
       notes.push_back({j, total, total + lengths[j], e.length});
       total += lengths[j];

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "abc/tune.h"
+
 namespace tunesmith::abc {
 namespace {
 
@@ -25,19 +27,6 @@ constexpr QualitySpelling kQualities[] = {
     {"7+", "aug7"},    {"m7b5", "m7b5"},   {"sus", "sus4"},     {"sus4", "sus4"},   {"sus2", "sus2"},
     {"7sus4", "7sus4"}, {"5", "5"},
 };
-
-int StepOfLetter(char c) {
-  switch (std::toupper(static_cast<unsigned char>(c))) {
-    case 'C': return 0;
-    case 'D': return 1;
-    case 'E': return 2;
-    case 'F': return 3;
-    case 'G': return 4;
-    case 'A': return 5;
-    case 'B': return 6;
-  }
-  return -1;
-}
 
 std::optional<std::string_view> CanonicalQuality(std::string_view q) {
   for (const auto& s : kQualities) {

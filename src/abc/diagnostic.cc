@@ -1,5 +1,7 @@
 #include "abc/diagnostic.h"
 
+#include "base/caret.h"
+
 namespace tunesmith::abc {
 
 std::string Diagnostic::Format() const {
@@ -15,17 +17,7 @@ std::string Diagnostic::Format() const {
     s += ": ";
   }
   s += message;
-  if (!source_line.empty()) {
-    s += "\n  " + source_line;
-    if (column > 0) {
-      // Keep tabs so that the caret lines up under the same character.
-      std::string pad;
-      for (int i = 0; i + 1 < column && i < static_cast<int>(source_line.size()); ++i) {
-        pad += source_line[i] == '\t' ? '\t' : ' ';
-      }
-      s += "\n  " + pad + "^";
-    }
-  }
+  if (!source_line.empty()) s += "\n" + base::QuoteLineWithCaret(source_line, column);
   return s;
 }
 

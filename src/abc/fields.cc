@@ -25,19 +25,6 @@ bool ReadSmallNumber(std::string_view s, size_t* i, int* out) {
   return true;
 }
 
-int StepOfLetter(char c) {
-  switch (std::toupper(static_cast<unsigned char>(c))) {
-    case 'C': return 0;
-    case 'D': return 1;
-    case 'E': return 2;
-    case 'F': return 3;
-    case 'G': return 4;
-    case 'A': return 5;
-    case 'B': return 6;
-  }
-  return -1;
-}
-
 std::string Lower(std::string_view s) {
   std::string out;
   for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -70,20 +57,20 @@ Result<Meter> ParseMeter(std::string_view value) {
   int num = 0;
   while (true) {
     int part = 0;
-    if (!ReadSmallNumber(v, &i, &part)) return Status::Error("meter '" + std::string(v) + "' is not a fraction like 6/8");
+    if (!ReadSmallNumber(v, &i, &part)) return Status::InvalidArgument("meter '" + std::string(v) + "' is not a fraction like 6/8");
     num += part;
     if (i < v.size() && v[i] == '+') { ++i; continue; }
     break;
   }
   if (paren) {
-    if (i >= v.size() || v[i] != ')') return Status::Error("meter '" + std::string(v) + "' has an unclosed '('");
+    if (i >= v.size() || v[i] != ')') return Status::InvalidArgument("meter '" + std::string(v) + "' has an unclosed '('");
     ++i;
   }
   int den = 0;
   if (i >= v.size() || v[i] != '/' || (++i, !ReadSmallNumber(v, &i, &den)))
-    return Status::Error("meter '" + std::string(v) + "' is not a fraction like 6/8");
-  if (Trim(v.substr(i)).size() != 0) return Status::Error("unexpected text after meter '" + std::string(v) + "'");
-  if (num <= 0 || den <= 0) return Status::Error("meter '" + std::string(v) + "' has a zero part");
+    return Status::InvalidArgument("meter '" + std::string(v) + "' is not a fraction like 6/8");
+  if (Trim(v.substr(i)).size() != 0) return Status::InvalidArgument("unexpected text after meter '" + std::string(v) + "'");
+  if (num <= 0 || den <= 0) return Status::InvalidArgument("meter '" + std::string(v) + "' has a zero part");
   m.num = num;
   m.den = den;
   return m;
@@ -93,16 +80,16 @@ Result<Rational> ParseUnitLength(std::string_view value) {
   std::string_view v = Trim(value);
   size_t i = 0;
   int num = 0, den = 1;
-  if (!ReadSmallNumber(v, &i, &num)) return Status::Error("unit length '" + std::string(v) + "' is not a fraction like 1/8");
+  if (!ReadSmallNumber(v, &i, &num)) return Status::InvalidArgument("unit length '" + std::string(v) + "' is not a fraction like 1/8");
   if (i < v.size() && v[i] == '/') {
     ++i;
-    if (!ReadSmallNumber(v, &i, &den)) return Status::Error("unit length '" + std::string(v) + "' is not a fraction like 1/8");
+    if (!ReadSmallNumber(v, &i, &den)) return Status::InvalidArgument("unit length '" + std::string(v) + "' is not a fraction like 1/8");
   }
-  if (i != v.size()) return Status::Error("unexpected text after unit length '" + std::string(v) + "'");
-  if (num <= 0 || den <= 0) return Status::Error("unit length '" + std::string(v) + "' is zero");
+  if (i != v.size()) return Status::InvalidArgument("unexpected text after unit length '" + std::string(v) + "'");
+  if (num <= 0 || den <= 0) return Status::InvalidArgument("unit length '" + std::string(v) + "' is zero");
   Rational unit(num, den);
   if (unit > Rational(1) || unit.num() > 16 || unit.den() > 256)
-    return Status::Error("unit length '" + std::string(v) + "' is out of range (1/256 to 1)");
+    return Status::InvalidArgument("unit length '" + std::string(v) + "' is out of range (1/256 to 1)");
   return unit;
 }
 
@@ -148,7 +135,7 @@ Result<Key> ParseKey(std::string_view value, std::vector<std::string>* skipped) 
       std::string_view rest = first.substr(j);
       if (!rest.empty()) {
         auto mode = ParseMode(rest);
-        if (!mode) return Status::Error("unknown mode '" + std::string(rest) + "' in key '" + std::string(v) + "'");
+        if (!mode) return Status::InvalidArgument("unknown mode '" + std::string(rest) + "' in key '" + std::string(v) + "'");
         key.mode = *mode;
         have_mode = true;
       }
@@ -165,7 +152,7 @@ Result<Key> ParseKey(std::string_view value, std::vector<std::string>* skipped) 
       else if (word.substr(0, 2) == "__") { p.accidental = Accidental::kDoubleFlat; j = 2; }
       else { p.accidental = c == '^' ? Accidental::kSharp : c == '_' ? Accidental::kFlat : Accidental::kNatural; j = 1; }
       if (j + 1 != word.size() || StepOfLetter(word[j]) < 0)
-        return Status::Error("bad accidental '" + std::string(word) + "' in key '" + std::string(v) + "'");
+        return Status::InvalidArgument("bad accidental '" + std::string(word) + "' in key '" + std::string(v) + "'");
       p.step = StepOfLetter(word[j]);
       // A later accidental for the same letter replaces an earlier one.
       std::erase_if(key.extra, [&](const Pitch& e) { return e.step == p.step; });
@@ -194,7 +181,7 @@ Result<Key> ParseKey(std::string_view value, std::vector<std::string>* skipped) 
       if (skipped) skipped->push_back(std::string(word));
       continue;
     }
-    return Status::Error("cannot read key '" + std::string(v) + "': unexpected '" + std::string(word) + "'");
+    return Status::InvalidArgument("cannot read key '" + std::string(v) + "': unexpected '" + std::string(word) + "'");
   }
   return key;
 }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
+
+#include "base/files.h"
 
 namespace tunesmith::abc {
 
@@ -24,13 +24,13 @@ Status ListAbcFiles(const std::vector<std::string>& paths, std::vector<std::stri
            it.increment(ec)) {
         if (it->is_regular_file() && it->path().extension() == ".abc") in_folder.push_back(it->path().string());
       }
-      if (ec) return Status::Error("cannot list " + path + ": " + ec.message());
+      if (ec) return Status::IOError("cannot list " + path + ": " + ec.message());
       std::sort(in_folder.begin(), in_folder.end());
       found.insert(found.end(), in_folder.begin(), in_folder.end());
     } else if (fs::exists(path, ec)) {
       found.push_back(path);
     } else {
-      return Status::Error("no such file or folder: " + path);
+      return Status::NotFound("no such file or folder: " + path);
     }
   }
   files->insert(files->end(), found.begin(), found.end());
@@ -40,15 +40,10 @@ Status ListAbcFiles(const std::vector<std::string>& paths, std::vector<std::stri
 Result<std::string> ReadTextFile(const std::string& path) {
   if (path == "-") {
     std::string text(std::istreambuf_iterator<char>(std::cin), {});
-    if (std::cin.bad()) return Status::Error("cannot read standard input");
+    if (std::cin.bad()) return Status::IOError("cannot read standard input");
     return text;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot open " + path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return Status::Error("cannot read " + path);
-  return buffer.str();
+  return base::ReadFile(path);
 }
 
 SourceLines::SourceLines(std::string_view text) : text_(text) {

@@ -14,19 +14,6 @@ constexpr int kMaxNumber = 9999999;  // largest number accepted in a length or t
 constexpr int64_t kMaxLengthNum = 4096;
 constexpr int64_t kMaxLengthDen = 16384;
 
-int StepOfLetter(char c) {
-  switch (c) {
-    case 'C': case 'c': return 0;
-    case 'D': case 'd': return 1;
-    case 'E': case 'e': return 2;
-    case 'F': case 'f': return 3;
-    case 'G': case 'g': return 4;
-    case 'A': case 'a': return 5;
-    case 'B': case 'b': return 6;
-  }
-  return -1;
-}
-
 bool IsNoteLetter(char c) { return StepOfLetter(c) >= 0; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 

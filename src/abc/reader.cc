@@ -47,11 +47,6 @@ std::string FirstWord(std::string_view s) {
 
 }  // namespace
 
-bool TransparentForBroken(ElementKind kind) {
-  return kind == ElementKind::kSlurStart || kind == ElementKind::kSlurEnd || kind == ElementKind::kLineBreak ||
-         kind == ElementKind::kTuplet;
-}
-
 TuneParser::TuneParser(std::string_view file, const ReadOptions& options, ReadResult* result)
     : file_(file), options_(options), result_(result) {}
 

@@ -85,7 +85,4 @@ class TuneParser {
   std::set<std::string> skipped_voices_;
 };
 
-// Kinds a broken-rhythm mark may see between itself and its notes.
-bool TransparentForBroken(ElementKind kind);
-
 }  // namespace tunesmith::abc::internal

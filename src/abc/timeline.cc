@@ -6,13 +6,6 @@
 namespace tunesmith::abc {
 namespace {
 
-bool Durational(ElementKind k) { return k == ElementKind::kNote || k == ElementKind::kRest; }
-
-bool TransparentForBroken(ElementKind k) {
-  return k == ElementKind::kSlurStart || k == ElementKind::kSlurEnd || k == ElementKind::kLineBreak ||
-         k == ElementKind::kTuplet;
-}
-
 struct ActiveTuplet {
   Rational factor;
   int remaining;
@@ -28,7 +21,7 @@ std::vector<Rational> SoundingLengths(const Tune& tune) {
     const Element& e = body[k];
     if (e.kind == ElementKind::kTuplet) {
       tuplets.push_back({Rational(e.tuplet.q, e.tuplet.p), e.tuplet.r});
-    } else if (Durational(e.kind)) {
+    } else if (IsDurational(e.kind)) {
       Rational length = e.length;
       for (auto& t : tuplets) {
         length *= t.factor;
@@ -44,7 +37,7 @@ std::vector<Rational> SoundingLengths(const Tune& tune) {
     size_t before = k, after = k;
     while (before-- > 0 && TransparentForBroken(body[before].kind)) {}
     while (++after < body.size() && TransparentForBroken(body[after].kind)) {}
-    if (before >= body.size() || after >= body.size() || !Durational(body[before].kind) || !Durational(body[after].kind))
+    if (before >= body.size() || after >= body.size() || !IsDurational(body[before].kind) || !IsDurational(body[after].kind))
       continue;
     int n = body[k].broken > 0 ? body[k].broken : -body[k].broken;
     Rational shortf(1, int64_t{1} << n);
@@ -82,7 +75,7 @@ std::vector<NoteEvent> Timeline(const Tune& tune) {
       signature = e.key->Signature();
       continue;
     }
-    if (!Durational(e.kind)) continue;
+    if (!IsDurational(e.kind)) continue;
     std::vector<int> midi;
     std::vector<Pitch> written;
     for (const Pitch& p : e.pitches) {

@@ -119,9 +119,9 @@ class PitchMover {
 }  // namespace
 
 Result<Tune> TransposeTo(const Tune& tune, int tonic_step, int tonic_alter) {
-  if (tune.key.none) return Status::Error("cannot transpose " + tune.Describe() + ": it has no key (K:none)");
+  if (tune.key.none) return Status::NotSupported("cannot transpose " + tune.Describe() + ": it has no key (K:none)");
   if (tonic_step < 0 || tonic_step > 6 || tonic_alter < -2 || tonic_alter > 2)
-    return Status::Error("bad target tonic");
+    return Status::InvalidArgument("bad target tonic");
   int from_pc = tune.key.TonicPitchClass();
   int to_pc = ((kNaturalPc[tonic_step] + tonic_alter) % 12 + 12) % 12;
   int semitones_up = ((to_pc - from_pc) % 12 + 12) % 12;
@@ -168,10 +168,10 @@ Result<Tune> TransposeTo(const Tune& tune, int tonic_step, int tonic_alter) {
       case ElementKind::kNote:
       case ElementKind::kRest:
         for (Pitch& g : e.grace_notes) {
-          if (!mover.Move(&g)) return Status::Error("cannot spell a grace note of " + tune.Describe() + " in the new key");
+          if (!mover.Move(&g)) return Status::InvalidArgument("cannot spell a grace note of " + tune.Describe() + " in the new key");
         }
         for (Pitch& p : e.pitches) {
-          if (!mover.Move(&p)) return Status::Error("cannot spell a note of " + tune.Describe() + " in the new key");
+          if (!mover.Move(&p)) return Status::InvalidArgument("cannot spell a note of " + tune.Describe() + " in the new key");
         }
         if (!e.chord_symbol.empty()) e.chord_symbol = MoveChord(e.chord_symbol, letters, semitones);
         break;

@@ -28,18 +28,6 @@ int ModeFifths(Mode m) {
   return 0;
 }
 
-const char* AccidentalText(Accidental a) {
-  switch (a) {
-    case Accidental::kNone: return "";
-    case Accidental::kNatural: return "=";
-    case Accidental::kSharp: return "^";
-    case Accidental::kFlat: return "_";
-    case Accidental::kDoubleSharp: return "^^";
-    case Accidental::kDoubleFlat: return "__";
-  }
-  return "";
-}
-
 }  // namespace
 
 namespace {
@@ -62,6 +50,51 @@ char DecorationLetter(std::string_view name) {
     if (n == name) return letter;
   }
   return 0;
+}
+
+const char* AccidentalText(Accidental a) {
+  switch (a) {
+    case Accidental::kNone: return "";
+    case Accidental::kNatural: return "=";
+    case Accidental::kSharp: return "^";
+    case Accidental::kFlat: return "_";
+    case Accidental::kDoubleSharp: return "^^";
+    case Accidental::kDoubleFlat: return "__";
+  }
+  return "";
+}
+
+int StepOfLetter(char c) {
+  switch (c) {
+    case 'C': case 'c': return 0;
+    case 'D': case 'd': return 1;
+    case 'E': case 'e': return 2;
+    case 'F': case 'f': return 3;
+    case 'G': case 'g': return 4;
+    case 'A': case 'a': return 5;
+    case 'B': case 'b': return 6;
+  }
+  return -1;
+}
+
+const char* BarText(BarKind kind) {
+  switch (kind) {
+    case BarKind::kSingle: return "|";
+    case BarKind::kDouble: return "||";
+    case BarKind::kFinal: return "|]";
+    case BarKind::kStart: return "[|";
+    case BarKind::kRepeatStart: return "|:";
+    case BarKind::kRepeatEnd: return ":|";
+    case BarKind::kRepeatBoth: return "::";
+  }
+  return "|";  // not reached: every kind is above; a writer must still write a bar line
+}
+
+bool IsDurational(ElementKind kind) { return kind == ElementKind::kNote || kind == ElementKind::kRest; }
+
+bool TransparentForBroken(ElementKind kind) {
+  return kind == ElementKind::kSlurStart || kind == ElementKind::kSlurEnd || kind == ElementKind::kLineBreak ||
+         kind == ElementKind::kTuplet;
 }
 
 int AccidentalAlter(Accidental a) {

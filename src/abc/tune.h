@@ -31,6 +31,12 @@ enum class Accidental { kNone, kNatural, kSharp, kFlat, kDoubleSharp, kDoubleFla
 
 // Semitones an explicit accidental sets (kNone and kNatural give 0).
 int AccidentalAlter(Accidental a);
+// How ABC writes it: "" "=" "^" "_" "^^" "__".
+const char* AccidentalText(Accidental a);
+
+// The step 0..6 of a note letter C D E F G A B (either case); -1 for any
+// other character.
+int StepOfLetter(char c);
 
 // A written pitch. step 0..6 is the letter C D E F G A B; octave 0 is the
 // octave of uppercase letters (C = middle C, MIDI 60), 1 of lowercase letters,
@@ -98,6 +104,9 @@ enum class BarKind {
   kRepeatBoth,   // :: or :|:
 };
 
+// How ABC writes it: "|" "||" "|]" "[|" "|:" ":|" "::".
+const char* BarText(BarKind kind);
+
 enum class ElementKind {
   kNote,          // one pitch or a chord [CEG]; see Element::pitches
   kRest,          // z (or invisible x); a whole-bar rest Z is a rest of bars * bar length
@@ -111,6 +120,12 @@ enum class ElementKind {
   kSlurEnd,       // )
   kLineBreak,     // end of a music line in the source (kept so fmt keeps the layout)
 };
+
+// Notes and rests: the elements that take time.
+bool IsDurational(ElementKind kind);
+// What may stand between a broken-rhythm mark and its two notes (slurs, line
+// breaks, tuplet marks).
+bool TransparentForBroken(ElementKind kind);
 
 struct Tuplet {
   int p = 3;  // p notes ...

@@ -9,18 +9,6 @@
 namespace tunesmith::abc {
 namespace {
 
-const char* AccidentalText(Accidental a) {
-  switch (a) {
-    case Accidental::kNone: return "";
-    case Accidental::kNatural: return "=";
-    case Accidental::kSharp: return "^";
-    case Accidental::kFlat: return "_";
-    case Accidental::kDoubleSharp: return "^^";
-    case Accidental::kDoubleFlat: return "__";
-  }
-  return "";
-}
-
 // A length as a multiple of the unit: "" for 1, "2", "/", "/4", "3/2".
 std::string LengthText(Rational length, Rational unit) {
   Rational m = length / unit;
@@ -37,19 +25,6 @@ std::string PitchText(const Pitch& p) {
   for (; octave > 1; --octave) s += '\'';
   for (; octave < 0; ++octave) s += ',';
   return s;
-}
-
-const char* BarText(BarKind kind) {
-  switch (kind) {
-    case BarKind::kSingle: return "|";
-    case BarKind::kDouble: return "||";
-    case BarKind::kFinal: return "|]";
-    case BarKind::kStart: return "[|";
-    case BarKind::kRepeatStart: return "|:";
-    case BarKind::kRepeatEnd: return ":|";
-    case BarKind::kRepeatBoth: return "::";
-  }
-  return "|";
 }
 
 class BodyWriter {

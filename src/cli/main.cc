@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/process.h"
 #include "cli/commands.h"
 #include "cli/version.h"
 
@@ -30,9 +31,8 @@ constexpr HeavyCommand kHeavyCommands[] = {
 
 // Replaces this process with tunesmith-nn from the same folder; returns only on failure.
 int RunHeavy(int argc, char** argv) {
-  std::error_code ec;
-  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  std::filesystem::path nn = (ec ? std::filesystem::path(argv[0]) : self).parent_path() / "tunesmith-nn";
+  tunesmith::Result<std::filesystem::path> self = tunesmith::base::ThisExecutable();
+  std::filesystem::path nn = (self.ok() ? *self : std::filesystem::path(argv[0])).parent_path() / "tunesmith-nn";
   std::string nn_path = nn.string();
   argv[0] = nn_path.data();
   execv(nn_path.c_str(), argv);

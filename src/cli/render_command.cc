@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/files.h"
 #include "cli/commands.h"
 #include "render/external_tool.h"
 #include "render/render.h"
@@ -45,9 +46,9 @@ std::string FileNamePart(const std::string& x, size_t index) {
 }
 
 Result<std::string> ReadInput(const std::string& input) {
-  if (input != "-") return render::ReadFileBytes(input);
+  if (input != "-") return base::ReadFile(input);
   std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-  if (std::cin.bad()) return Status::Error("cannot read stdin");
+  if (std::cin.bad()) return Status::IOError("cannot read stdin");
   return text;
 }
 
@@ -155,7 +156,7 @@ int RunRender(const RenderArgs& args) {
         if (midi) {
           std::filesystem::path path = base;
           path += ".mid";
-          if (Status s = render::WriteFileAtomically(path, midi_file->bytes); s.ok()) {
+          if (Status s = base::WriteFileAtomically(path, midi_file->bytes); s.ok()) {
             wrote(path, "mid");
           } else {
             fail("MIDI", s);
@@ -181,7 +182,7 @@ int RunRender(const RenderArgs& args) {
         PrintMessages(svg_file->messages, tune, where);
         std::filesystem::path path = base;
         path += ".svg";
-        if (Status s = render::WriteFileAtomically(path, svg_file->svg); s.ok()) {
+        if (Status s = base::WriteFileAtomically(path, svg_file->svg); s.ok()) {
           wrote(path, "svg");
         } else {
           fail("SVG", s);

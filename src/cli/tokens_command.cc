@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "abc/files.h"
 #include "abc/reader.h"
 #include "abc/transpose.h"
 #include "cli/commands.h"
@@ -61,18 +62,6 @@ std::string Unprintable(const std::string& token) {
   return token;
 }
 
-Result<std::string> ReadText(const std::string& path) {
-  std::stringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::Error("cannot open " + path);
-    ss << in.rdbuf();
-  }
-  return ss.str();
-}
-
 int PrintTokens(const TokensArgs& args) {
   const auto kind = KindOf(args);
   struct Encoded {
@@ -104,7 +93,7 @@ int PrintTokens(const TokensArgs& args) {
   tokens::Vocabulary vocab;
   if (args.ids) {
     if (!args.vocab_file.empty()) {
-      auto text = ReadText(args.vocab_file);
+      auto text = abc::ReadTextFile(args.vocab_file);
       auto v = text.ok() ? tokens::Vocabulary::Deserialize(*text) : Result<tokens::Vocabulary>(text.status());
       if (!v.ok()) {
         std::cerr << "tunesmith tokens: " << args.vocab_file << ": " << v.status().message() << "\n";
@@ -149,7 +138,7 @@ int Decode(const TokensArgs& args) {
   }
   int failed = 0;
   for (const auto& file : args.files) {
-    auto text = ReadText(file);
+    auto text = abc::ReadTextFile(file);
     if (!text.ok()) {
       std::cerr << "tunesmith tokens: " << text.status().message() << "\n";
       return kExitUsage;

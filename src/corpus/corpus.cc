@@ -53,14 +53,14 @@ Result<std::vector<std::string>> ListFiles(const std::vector<std::string>& paths
   for (const auto& path : paths) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) return Status::Error("corpus path does not exist: " + path);
+    if (ec || !fs::exists(st)) return Status::NotFound("corpus path does not exist: " + path);
     std::vector<std::string> found;
     if (fs::is_directory(st)) {
       fs::recursive_directory_iterator it(path, fs::directory_options::follow_directory_symlink, ec), end;
       for (; !ec && it != end; it.increment(ec)) {
         if (it->is_regular_file(ec) && IsAbcFile(it->path())) found.push_back(it->path().string());
       }
-      if (ec) return Status::Error("cannot list corpus folder " + path + ": " + ec.message());
+      if (ec) return Status::IOError("cannot list corpus folder " + path + ": " + ec.message());
       std::sort(found.begin(), found.end());
     } else {
       found.push_back(path);
@@ -187,7 +187,7 @@ Result<Corpus> LoadCorpus(const std::vector<std::string>& paths, const LoadOptio
   std::unordered_map<uint64_t, size_t> first_of_hash;
   for (const auto& file : *files) {
     auto read = abc::ReadAbcFile(file);
-    if (!read.ok()) return Status::Error("cannot read " + file + ": " + read.status().message());
+    if (!read.ok()) return read.status().WithPrefix("cannot read " + file + ": ");
     ++stats.files;
     stats.tunes_seen += read->tunes_seen;
     stats.rejected_by_reader += read->rejected;

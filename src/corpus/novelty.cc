@@ -47,7 +47,7 @@ TuneNovelty MeasureNovelty(const NoveltyIndex& index, const std::vector<BarHash>
 
 Result<TuneNovelty> MeasureNovelty(const NoveltyIndex& index, const abc::Tune& tune) {
   auto bars = BarHashesOfTune(tune);
-  if (!bars.ok()) return Status::Error(tune.Describe() + ": " + bars.status().message());
+  if (!bars.ok()) return bars.status().WithPrefix(tune.Describe() + ": ");
   return MeasureNovelty(index, *bars, MelodyOf(abc::Timeline(tune)));
 }
 

@@ -385,7 +385,7 @@ std::string NoveltyIndex::Serialize(bool include_notes) const {
 }
 
 Result<NoveltyIndex> NoveltyIndex::Deserialize(std::string_view bytes) {
-  auto bad = [](const std::string& why) { return Status::Error("novelty index: " + why); };
+  auto bad = [](const std::string& why) { return Status::Corruption("novelty index: " + why); };
   if (bytes.size() < sizeof(kMagic) + 8 || std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
     return bad("not a novelty index (bad magic)");
   }

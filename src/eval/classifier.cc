@@ -172,11 +172,11 @@ double LogisticModel::Probability(const std::vector<double>& x) const {
 }
 
 Result<LogisticModel> FitLogistic(const Matrix& rows, const std::vector<int>& labels, const LogisticOptions& o) {
-  if (rows.empty() || rows.size() != labels.size()) return Status::Error("logistic regression: no rows, or rows and labels differ in number");
+  if (rows.empty() || rows.size() != labels.size()) return Status::InvalidArgument("logistic regression: no rows, or rows and labels differ in number");
   const std::size_t d = rows[0].size();
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].size() != d) return Status::Error("logistic regression: row " + std::to_string(i) + " has another width");
-    if (labels[i] != 0 && labels[i] != 1) return Status::Error("logistic regression: labels must be 0 or 1");
+    if (rows[i].size() != d) return Status::InvalidArgument("logistic regression: row " + std::to_string(i) + " has another width");
+    if (labels[i] != 0 && labels[i] != 1) return Status::InvalidArgument("logistic regression: labels must be 0 or 1");
   }
   // Parameters θ = (w_1..w_d, b); the bias is the last and is not penalised.
   const std::size_t p = d + 1;
@@ -251,12 +251,12 @@ double RocAuc(const std::vector<double>& scores, const std::vector<int>& labels)
 }
 
 Result<TwoSampleResult> ClassifierTwoSampleTest(const Matrix& a, const Matrix& b, const TwoSampleOptions& o) {
-  if (a.size() < 2 || b.size() < 2) return Status::Error("the classifier test needs at least 2 tunes in each set");
+  if (a.size() < 2 || b.size() < 2) return Status::InvalidArgument("the classifier test needs at least 2 tunes in each set");
   Matrix x(a);
   x.insert(x.end(), b.begin(), b.end());
   const std::size_t width = x[0].size();
   for (const auto& row : x) {
-    if (row.size() != width) return Status::Error("the classifier test's rows differ in width");
+    if (row.size() != width) return Status::InvalidArgument("the classifier test's rows differ in width");
   }
   std::vector<int> labels(x.size(), 0);
   std::fill(labels.begin(), labels.begin() + static_cast<std::ptrdiff_t>(a.size()), 1);

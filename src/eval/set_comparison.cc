@@ -70,10 +70,10 @@ Result<std::vector<FeatureComparison>> CompareFeatureSets(const std::vector<Tune
                                                           const std::vector<TuneFeatures>& generated,
                                                           const CompareOptions& options) {
   if (real.size() < 2) {
-    return Status::Error("comparing tune sets needs at least 2 real tunes, got " +
+    return Status::InvalidArgument("comparing tune sets needs at least 2 real tunes, got " +
                          std::to_string(real.size()));
   }
-  if (generated.empty()) return Status::Error("comparing tune sets needs at least 1 generated tune, got 0");
+  if (generated.empty()) return Status::InvalidArgument("comparing tune sets needs at least 1 generated tune, got 0");
   std::vector<FeatureComparison> out;
   for (Feature f : AllFeatures()) {
     FeatureComparison c;

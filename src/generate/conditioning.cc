@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "abc/bar_check.h"
+#include "base/caret.h"
 #include "abc/reader.h"
 #include "tokens/abc_token.h"
 #include "tokens/tokenizer.h"
@@ -29,13 +30,6 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
-// "  fragment\n  ^" under column `column` (1-based) of `line`.
-std::string Caret(std::string_view line, int column) {
-  std::string out = "  " + std::string(line) + "\n  ";
-  for (int i = 1; i < column && i <= static_cast<int>(line.size()); ++i) out += line[i - 1] == '\t' ? '\t' : ' ';
-  return out + "^";
-}
-
 }  // namespace
 
 Result<std::string> MeterToken(std::string_view value, const tokens::Vocabulary& vocab) {
@@ -45,11 +39,11 @@ Result<std::string> MeterToken(std::string_view value, const tokens::Vocabulary&
   const std::string token = "M:" + v;
   auto parsed = tokens::ParseToken(token);
   if (!parsed || parsed->cls != tokens::TokenClass::kMeter) {
-    return Status::Error("--meter '" + std::string(value) + "' is not a meter (write it like 6/8, 4/4, C or C|); the model knows " +
+    return Status::InvalidArgument("--meter '" + std::string(value) + "' is not a meter (write it like 6/8, 4/4, C or C|); the model knows " +
                          Known(vocab, "M:"));
   }
   if (!vocab.Contains(token)) {
-    return Status::Error("--meter " + v + ": the model never saw this meter; it knows " + Known(vocab, "M:"));
+    return Status::InvalidArgument("--meter " + v + ": the model never saw this meter; it knows " + Known(vocab, "M:"));
   }
   return token;
 }
@@ -58,12 +52,12 @@ Result<std::string> ModeToken(std::string_view value, const tokens::Vocabulary& 
   const std::string v = Trim(value);
   auto mode = v.empty() ? std::nullopt : abc::ParseMode(v);
   if (!mode) {
-    return Status::Error("--mode '" + v + "' is not a mode (maj, min, dor, mix, lyd, phr, loc, or their full names); the model knows " +
+    return Status::InvalidArgument("--mode '" + v + "' is not a mode (maj, min, dor, mix, lyd, phr, loc, or their full names); the model knows " +
                          Known(vocab, "K:"));
   }
   const std::string token = tokens::FormatMode(*mode);
   if (!vocab.Contains(token)) {
-    return Status::Error("--mode " + v + ": the model never saw this mode; it knows " + Known(vocab, "K:"));
+    return Status::InvalidArgument("--mode " + v + ": the model never saw this mode; it knows " + Known(vocab, "K:"));
   }
   return token;
 }
@@ -72,11 +66,11 @@ Result<std::string> RhythmToken(std::string_view value, const tokens::Vocabulary
   const std::string v = Trim(value);
   std::string rhythm = tokens::NormaliseRhythm(v);
   if (rhythm == "other" && v != "other") {
-    return Status::Error("--rhythm '" + v + "' is not a rhythm tunesmith knows; the model knows " + Known(vocab, "R:"));
+    return Status::InvalidArgument("--rhythm '" + v + "' is not a rhythm tunesmith knows; the model knows " + Known(vocab, "R:"));
   }
   const std::string token = tokens::FormatRhythm(rhythm);
   if (!vocab.Contains(token)) {
-    return Status::Error("--rhythm " + v + ": the model never saw this rhythm; it knows " + Known(vocab, "R:"));
+    return Status::InvalidArgument("--rhythm " + v + ": the model never saw this rhythm; it knows " + Known(vocab, "R:"));
   }
   return token;
 }
@@ -84,10 +78,10 @@ Result<std::string> RhythmToken(std::string_view value, const tokens::Vocabulary
 Result<KeyRequest> ParseKey(std::string_view value) {
   const std::string v = Trim(value);
   const std::string accepted = " (a tonic A-G with an optional # or b, and optionally a mode: D, Bb, F#, Em, Ador)";
-  if (v.empty()) return Status::Error("--key is empty" + accepted);
+  if (v.empty()) return Status::InvalidArgument("--key is empty" + accepted);
   static constexpr std::string_view kLetters = "CDEFGAB";
   const size_t step = kLetters.find(static_cast<char>(std::toupper(static_cast<unsigned char>(v[0]))));
-  if (step == std::string_view::npos) return Status::Error("--key '" + v + "' does not start with a note letter" + accepted);
+  if (step == std::string_view::npos) return Status::InvalidArgument("--key '" + v + "' does not start with a note letter" + accepted);
   KeyRequest key;
   key.tonic.step = static_cast<int>(step);
   size_t i = 1;
@@ -98,7 +92,7 @@ Result<KeyRequest> ParseKey(std::string_view value) {
   const std::string rest = Trim(std::string_view(v).substr(i));
   if (!rest.empty()) {
     auto mode = abc::ParseMode(rest);
-    if (!mode) return Status::Error("--key '" + v + "': '" + rest + "' is not a mode" + accepted);
+    if (!mode) return Status::InvalidArgument("--key '" + v + "': '" + rest + "' is not a mode" + accepted);
     key.mode = *mode;
   }
   return key;
@@ -109,7 +103,7 @@ Result<std::vector<std::string>> PrimeTokens(std::string_view fragment, const st
                                              const tokens::Vocabulary& vocab) {
   const auto meter = tokens::ParseToken(meter_token);
   const auto mode = tokens::ParseToken(mode_token);
-  if (!meter || !mode) return Status::Error("--prime needs a meter and a mode");
+  if (!meter || !mode) return Status::InvalidArgument("--prime needs a meter and a mode");
   abc::Key key;
   key.tonic_step = tonic.step;
   key.tonic_alter = tonic.alter;
@@ -129,16 +123,16 @@ Result<std::vector<std::string>> PrimeTokens(std::string_view fragment, const st
     const int l = line - header_lines;
     std::string out = "--prime: " + message;
     if (l >= 1 && l <= static_cast<int>(lines.size())) {
-      out += " (line " + std::to_string(l) + ", column " + std::to_string(column) + ")\n" + Caret(lines[l - 1], column);
+      out += " (line " + std::to_string(l) + ", column " + std::to_string(column) + ")\n" + base::QuoteLineWithCaret(lines[l - 1], column);
     }
-    return Status::Error(out);
+    return Status::InvalidArgument(out);
   };
 
   abc::ReadResult read = abc::ReadAbc(text, "--prime");
   for (const auto& d : read.diagnostics) {
     if (d.severity == abc::Severity::kError) return point(d.line, d.column, d.message);
   }
-  if (read.tunes.size() != 1) return Status::Error("--prime: the fragment does not read as music");
+  if (read.tunes.size() != 1) return Status::InvalidArgument("--prime: the fragment does not read as music");
   const abc::Tune& tune = read.tunes[0];
 
   // Every bar but the last must be complete (a pickup aside): the model goes on from the last.
@@ -159,17 +153,17 @@ Result<std::vector<std::string>> PrimeTokens(std::string_view fragment, const st
   }
 
   auto encoded = tokens::EncodeTune(tune, tokens::TokenizerKind::kAbcToken);
-  if (!encoded.ok()) return Status::Error("--prime: " + encoded.status().message());
+  if (!encoded.ok()) return encoded.status().WithPrefix("--prime: ");
   // <s> M: K: R: body... </s>
   std::vector<std::string> out;
   for (size_t i = 4; i + 1 < encoded->size(); ++i) {
     const std::string& t = (*encoded)[i];
     if (!vocab.Contains(t)) {
-      return Status::Error("--prime: the fragment uses '" + t + "' (in root C), which the model never saw");
+      return Status::InvalidArgument("--prime: the fragment uses '" + t + "' (in root C), which the model never saw");
     }
     out.push_back(t);
   }
-  if (out.empty()) return Status::Error("--prime: the fragment holds no music");
+  if (out.empty()) return Status::InvalidArgument("--prime: the fragment holds no music");
   return out;
 }
 

@@ -2,11 +2,8 @@
 // checkpoint (with a novelty index in its extras, or without), then the
 // tunesmith-nn binary run on it: JSON output and its checks, reproduction
 // from a tune's N: line, the form, and the errors a user meets.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -15,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/cli_testing.h"
 #include "generate/novelty_guard.h"
 #include "generate/test_vocabulary.h"
 #include "model/checkpoint.h"
@@ -26,17 +24,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = -1;
-  std::string out, err;
-};
+using tunesmith::testing::Outcome;
 
 class GenerateCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* bin = std::getenv("TUNESMITH_BINARY_DIR");
-    binary_ = bin ? fs::path(bin) / "bin" / "tunesmith-nn" : fs::path();
-    if (binary_.empty() || !fs::exists(binary_)) GTEST_SKIP() << "tunesmith-nn is not built";
+    binary_ = tunesmith::testing::BuiltBinary("tunesmith-nn");
+    if (!fs::exists(binary_)) GTEST_SKIP() << "tunesmith-nn is not built";
     dir_ = fs::temp_directory_path() / ("ts_generate_cmd_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
     const tokens::Vocabulary vocab = testing::TestVocabulary();
@@ -63,16 +57,7 @@ class GenerateCommand : public ::testing::Test {
 
   Outcome Generate(const std::string& args) {
     const fs::path err = dir_ / "stderr.txt";
-    const std::string cmd = binary_.string() + " generate --threads 1 " + args + " 2>" + err.string();
-    Outcome r;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf;
-    for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0;) r.out.append(buf.data(), n);
-    const int status = ::pclose(pipe);
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err);
-    r.err.assign(std::istreambuf_iterator<char>(in), {});
-    return r;
+    return tunesmith::testing::RunProgram(binary_, "generate --threads 1 " + args, err);
   }
   std::vector<nlohmann::json> Tunes(const Outcome& r) {
     std::vector<nlohmann::json> out;
@@ -92,7 +77,7 @@ std::string Body(const std::string& abc) { return abc.substr(abc.find('\n') + 1)
 
 TEST_F(GenerateCommand, JsonChecksAndReproduction) {
   Outcome r = Generate("--model " + Model("indexed.ckpt") + " -n 3 --seed 5 --json");
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.code, 0) << r.err;
   auto tunes = Tunes(r);
   ASSERT_EQ(tunes.size(), 3u);
   for (const auto& t : tunes) {
@@ -110,7 +95,7 @@ TEST_F(GenerateCommand, JsonChecksAndReproduction) {
   const std::string command = tunes[1]["settings"]["command"];
   const std::string args = command.substr(std::string("tunesmith generate ").size());
   Outcome again = Generate(args + " --json");
-  ASSERT_EQ(again.status, 0) << again.err;
+  ASSERT_EQ(again.code, 0) << again.err;
   auto one = Tunes(again);
   ASSERT_EQ(one.size(), 1u);
   EXPECT_EQ(Body(one[0]["abc"]), Body(tunes[1]["abc"]));
@@ -118,7 +103,7 @@ TEST_F(GenerateCommand, JsonChecksAndReproduction) {
 
 TEST_F(GenerateCommand, AbcOnStdoutAndNoveltyUnknownWithoutIndex) {
   Outcome r = Generate("--model " + Model("plain.ckpt") + " -n 2 --seed 1 --meter 6/8 --key D --mode min");
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("novelty is reported as unknown"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("X:2\n"), std::string::npos);
   EXPECT_NE(r.out.find("M:6/8\n"), std::string::npos);
@@ -128,43 +113,43 @@ TEST_F(GenerateCommand, AbcOnStdoutAndNoveltyUnknownWithoutIndex) {
 
 TEST_F(GenerateCommand, Form) {
   Outcome r = Generate("--model " + Model("plain.ckpt") + " -n 2 --seed 2 --parts AABB --bars 4 --json");
-  ASSERT_EQ(r.status, 0) << r.err;
+  ASSERT_EQ(r.code, 0) << r.err;
   for (const auto& t : Tunes(r)) {
     EXPECT_EQ(t["checks"]["structure"], true) << t["abc"];
     EXPECT_EQ(t["settings"]["structure"], "AABB, 4 bars per part");
   }
   // Without --parts: two repeated 8-bar parts; --parts free lets the model decide.
   Outcome plain = Generate("--model " + Model("plain.ckpt") + " --seed 2 --json");
-  ASSERT_EQ(plain.status, 0) << plain.err;
+  ASSERT_EQ(plain.code, 0) << plain.err;
   EXPECT_EQ(Tunes(plain)[0]["settings"]["structure"], "AABB, 8 bars per part");
   EXPECT_EQ(Tunes(plain)[0]["checks"]["structure"], true);
   Outcome free = Generate("--model " + Model("plain.ckpt") + " --seed 2 --parts free --json");
-  ASSERT_EQ(free.status, 0) << free.err;
+  ASSERT_EQ(free.code, 0) << free.err;
   EXPECT_EQ(Tunes(free)[0]["settings"]["structure"], "free form");
   Outcome one_part = Generate("--model " + Model("plain.ckpt") + " --seed 2 --bars 12 --json");
-  ASSERT_EQ(one_part.status, 0) << one_part.err;
+  ASSERT_EQ(one_part.code, 0) << one_part.err;
   EXPECT_EQ(Tunes(one_part)[0]["settings"]["structure"], "A, 12 bars per part");
   Outcome bad = Generate("--model " + Model("plain.ckpt") + " --parts free --bars 4");
-  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("--parts free"), std::string::npos) << bad.err;
 }
 
 TEST_F(GenerateCommand, ErrorsTellTheUserWhatIsAccepted) {
   Outcome meter = Generate("--model " + Model("plain.ckpt") + " --meter 5/4");
-  EXPECT_EQ(meter.status, 2);
+  EXPECT_EQ(meter.code, 2);
   EXPECT_NE(meter.err.find("it knows"), std::string::npos) << meter.err;
   EXPECT_NE(meter.err.find("6/8"), std::string::npos);
   Outcome rhythm = Generate("--model " + Model("plain.ckpt") + " --rhythm tango");
-  EXPECT_EQ(rhythm.status, 2);
+  EXPECT_EQ(rhythm.code, 2);
   EXPECT_NE(rhythm.err.find("hornpipe"), std::string::npos) << rhythm.err;
   Outcome prime = Generate("--model " + Model("plain.ckpt") + " --prime 'CDEF GABc d | c8 |'");
-  EXPECT_EQ(prime.status, 2);
+  EXPECT_EQ(prime.code, 2);
   EXPECT_NE(prime.err.find("  CDEF GABc d | c8 |\n  ^"), std::string::npos) << prime.err;
   Outcome missing = Generate("--model " + Model("nope.ckpt"));
-  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("nope.ckpt"), std::string::npos) << missing.err;
   Outcome parts = Generate("--model " + Model("plain.ckpt") + " --parts ABA");
-  EXPECT_EQ(parts.status, 2);
+  EXPECT_EQ(parts.code, 2);
   EXPECT_NE(parts.err.find("AABB"), std::string::npos) << parts.err;
 }
 

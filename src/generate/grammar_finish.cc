@@ -10,12 +10,6 @@
 
 namespace tunesmith::generate {
 
-using abc::BarKind;
-using abc::Rational;
-using tokens::TokenClass;
-using internal::Bit;
-using internal::kMinFinalNote;
-
 bool GrammarState::RhythmFits(const tokens::Token& rhythm) const {
   return internal::RhythmFitsMeter(rules_->options_, rhythm.rhythm, meter_num_, meter_den_);
 }
@@ -92,8 +86,7 @@ bool GrammarState::CanFinishBar() const {
   // A tie from a note shorter than a beat goes on inside the bar.
   const bool tie_crosses = tie && TieMayCross();
   key.flags |= tie_crosses ? 8192u : 0u;
-  auto found = r.finish_memo_.find(key);
-  if (found != r.finish_memo_.end()) return found->second;
+  if (std::optional<bool> known = r.finish_memo_.Find(key)) return *known;
 
   // In the last bar a chord symbol off the tonic triad is waiting for its
   // note: a later note must bring the tonic chord back.
@@ -177,7 +170,7 @@ bool GrammarState::CanFinishBar() const {
     }
     if (result) break;
   }
-  r.finish_memo_.emplace(key, result);
+  r.finish_memo_.Insert(key, result);
   return result;
 }
 

@@ -24,3 +24,14 @@ constexpr int64_t kMaxBarEighths = 48;
 bool RhythmFitsMeter(const GrammarOptions& options, std::string_view rhythm, int num, int den);
 
 }  // namespace tunesmith::generate::internal
+
+namespace tunesmith::generate {
+
+// The names the three grammar files use unqualified.
+using abc::BarKind;
+using abc::Rational;
+using tokens::TokenClass;
+using internal::Bit;
+using internal::kMinFinalNote;
+
+}  // namespace tunesmith::generate

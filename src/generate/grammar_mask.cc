@@ -8,26 +8,7 @@
 
 namespace tunesmith::generate {
 
-using abc::BarKind;
-using abc::Rational;
-using tokens::TokenClass;
-using internal::Bit;
-using internal::kMinFinalNote;
-
 namespace {
-
-const char* BarText(BarKind k) {
-  switch (k) {
-    case BarKind::kSingle: return "|";
-    case BarKind::kDouble: return "||";
-    case BarKind::kFinal: return "|]";
-    case BarKind::kStart: return "[|";
-    case BarKind::kRepeatStart: return "|:";
-    case BarKind::kRepeatEnd: return ":|";
-    case BarKind::kRepeatBoth: return "::";
-  }
-  return "?";
-}
 
 // A chord on the tonic whose third agrees with the mode's: no major (or
 // dominant, sixth, augmented) tonic chord where the mode's third is minor, no
@@ -83,7 +64,7 @@ int GrammarState::SoundingPitch(int32_t id) const {
 Status GrammarState::SetPitchRange(int lowest_midi, int highest_midi) {
   const std::string window = std::to_string(lowest_midi) + ".." + std::to_string(highest_midi);
   if (highest_midi - lowest_midi < 12) {
-    return Status::Error("a pitch range must span at least an octave (12 semitones); MIDI " + window + " spans " +
+    return Status::InvalidArgument("a pitch range must span at least an octave (12 semitones); MIDI " + window + " spans " +
                          std::to_string(highest_midi - lowest_midi));
   }
   // A C inside, here and at the start of any later bar: the tune can end on
@@ -98,14 +79,14 @@ Status GrammarState::SetPitchRange(int lowest_midi, int highest_midi) {
     }
   }
   if (!here || !later) {
-    return Status::Error("no C of the model's vocabulary sounds in MIDI " + window + ": the tune could not end on its tonic");
+    return Status::InvalidArgument("no C of the model's vocabulary sounds in MIDI " + window + ": the tune could not end on its tonic");
   }
   if (tie_pitch_ >= 0) {
     const abc::Pitch& p = rules_->info_[tie_pitch_].token.pitch;
     for (bool new_bar : {false, true}) {
       const int midi = Sounding(p, new_bar);
       if (midi < lowest_midi || midi > highest_midi) {
-        return Status::Error("a tie is open to '" + rules_->vocab_.Token(tie_pitch_) + "' (MIDI " + std::to_string(midi) +
+        return Status::InvalidArgument("a tie is open to '" + rules_->vocab_.Token(tie_pitch_) + "' (MIDI " + std::to_string(midi) +
                              "), outside MIDI " + window);
       }
     }
@@ -609,7 +590,7 @@ Status GrammarState::Accept(int32_t id) {
   GrammarState next = *this;
   if (!next.Apply(id) || !next.Viable()) {
     const std::string text = id >= 0 && id < rules_->size() ? rules_->vocab_.Token(id) : std::to_string(id);
-    return Status::Error("token '" + text + "' is not allowed here (" + Describe() + ")");
+    return Status::InvalidArgument("token '" + text + "' is not allowed here (" + Describe() + ")");
   }
   *this = next;
   return Status::Ok();
@@ -618,7 +599,7 @@ Status GrammarState::Accept(int32_t id) {
 Status GrammarState::Accept(const std::string& token) {
   const int32_t id = rules_->vocab_.Id(token);
   if (id == tokens::kUnkId && token != "<unk>") {
-    return Status::Error("token '" + token + "' is not in the model's vocabulary");
+    return Status::InvalidArgument("token '" + token + "' is not in the model's vocabulary");
   }
   return Accept(id);
 }
@@ -662,7 +643,7 @@ std::string GrammarState::Describe() const {
   if (!rules_->options_.structure.free()) {
     out += ", part " + std::to_string(part_ + 1) + " bar " + std::to_string(part_bar_ + 1);
   }
-  if (last_ == Last::kBar) out += std::string(", after '") + BarText(last_bar_) + "'";
+  if (last_ == Last::kBar) out += std::string(", after '") + abc::BarText(last_bar_) + "'";
   return out;
 }
 

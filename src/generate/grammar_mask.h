@@ -35,6 +35,8 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -144,7 +146,24 @@ class GrammarRules {
   bool plain_end_ = false;  // the vocabulary has |] or ||; else tunes end on :|
   std::vector<int32_t> rhythm_ids_;
   int64_t max_tokens_ = 0;
-  mutable std::unordered_map<FinishKey, bool, FinishKeyHash> finish_memo_;
+  // The memo of CanFinish, shared by every state in every thread (the rules
+  // are shared as shared_ptr<const>): split into shards, each behind its own
+  // lock, so that threads seldom wait for one another.
+  class FinishMemo {
+   public:
+    std::optional<bool> Find(const FinishKey& key) const;
+    void Insert(const FinishKey& key, bool can_finish) const;
+
+   private:
+    static constexpr size_t kShards = 16;
+    struct Shard {
+      std::mutex mu;
+      std::unordered_map<FinishKey, bool, FinishKeyHash> map;
+    };
+    Shard& ShardOf(const FinishKey& key) const { return shards_[FinishKeyHash()(key) % kShards]; }
+    mutable std::array<Shard, kShards> shards_;
+  };
+  FinishMemo finish_memo_;
 };
 
 class GrammarState {

@@ -11,11 +11,6 @@
 
 namespace tunesmith::generate {
 
-using abc::BarKind;
-using abc::Rational;
-using tokens::TokenClass;
-using internal::Bit;
-using internal::kMinFinalNote;
 using internal::kMaxBarEighths;
 using internal::kMaxTupletNotes;
 
@@ -50,6 +45,20 @@ size_t GrammarRules::FinishKeyHash::operator()(const FinishKey& k) const {
   return static_cast<size_t>(h);
 }
 
+std::optional<bool> GrammarRules::FinishMemo::Find(const FinishKey& key) const {
+  Shard& shard = ShardOf(key);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto found = shard.map.find(key);
+  if (found == shard.map.end()) return std::nullopt;
+  return found->second;
+}
+
+void GrammarRules::FinishMemo::Insert(const FinishKey& key, bool can_finish) const {
+  Shard& shard = ShardOf(key);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  shard.map.emplace(key, can_finish);
+}
+
 int32_t GrammarRules::Id(TokenClass cls, BarKind bar) const {
   return cls == TokenClass::kBar ? bar_ids_[static_cast<int>(bar)] : -1;
 }
@@ -57,7 +66,7 @@ int32_t GrammarRules::Id(TokenClass cls, BarKind bar) const {
 Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Vocabulary& vocab,
                                                                const GrammarOptions& options) {
   if (vocab.kind() != tokens::TokenizerKind::kAbcToken) {
-    return Status::Error("the grammar mask needs an abc-token model; this one is " +
+    return Status::NotSupported("the grammar mask needs an abc-token model; this one is " +
                          std::string(tokens::TokenizerKindName(vocab.kind())));
   }
   auto rules = std::shared_ptr<GrammarRules>(new GrammarRules());
@@ -143,7 +152,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
   }
 
   auto need = [&](bool ok, const std::string& what) -> Status {
-    return ok ? Status::Ok() : Status::Error("the model's vocabulary has no " + what + "; it cannot write a tune");
+    return ok ? Status::Ok() : Status::NotSupported("the model's vocabulary has no " + what + "; it cannot write a tune");
   };
   for (Status s : {need(!meters.empty(), "meter (M:) token"), need(!modes.empty(), "mode (K:) token"),
                    need(!rhythms.empty(), "rhythm (R:) token"), need(has_pitch, "pitch token"),
@@ -168,7 +177,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
 
   auto forced = [&](const std::string& token, const std::vector<std::string>& have, const char* what) -> Status {
     if (token.empty() || std::find(have.begin(), have.end(), token) != have.end()) return Status::Ok();
-    return Status::Error("the model has no " + std::string(what) + " token '" + token + "'; it knows " + JoinTokens(have));
+    return Status::InvalidArgument("the model has no " + std::string(what) + " token '" + token + "'; it knows " + JoinTokens(have));
   };
   for (Status s : {forced(options.meter, meters, "meter"), forced(options.mode, modes, "mode"),
                    forced(options.rhythm, rhythms, "rhythm")}) {
@@ -178,12 +187,12 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
   for (const auto& part : st.parts) {
     if (part.repeated && (rules->bar_ids_[static_cast<int>(BarKind::kRepeatStart)] < 0 ||
                           rules->bar_ids_[static_cast<int>(BarKind::kRepeatEnd)] < 0)) {
-      return Status::Error("--parts asks for repeated parts but the model has no '|:' or ':|' token");
+      return Status::InvalidArgument("--parts asks for repeated parts but the model has no '|:' or ':|' token");
     }
   }
   if (!st.free() && rules->bar_ids_[static_cast<int>(BarKind::kDouble)] < 0 &&
       rules->bar_ids_[static_cast<int>(BarKind::kFinal)] < 0) {
-    return Status::Error("--parts needs the '||' or '|]' token, which the model does not have");
+    return Status::InvalidArgument("--parts needs the '||' or '|]' token, which the model does not have");
   }
 
   // A forced rhythm and meter must agree; a forced one must leave the other something.
@@ -193,10 +202,10 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
     const std::string& r = forced_rhythm->rhythm;
     const abc::Meter& m = forced_meter->meter;
     if (r == "hornpipe" && !internal::RhythmFitsMeter(GrammarOptions{.rhythm_meter = false}, r, m.num, m.den)) {
-      return Status::Error("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
+      return Status::InvalidArgument("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
     }
     if (!internal::RhythmFitsMeter(options, r, m.num, m.den)) {
-      return Status::Error("a " + r + " is written in " + tokens::MetersOfRhythm(r) + " (the corpus has no other), not " +
+      return Status::InvalidArgument("a " + r + " is written in " + tokens::MetersOfRhythm(r) + " (the corpus has no other), not " +
                            options.meter.substr(2));
     }
   } else if (forced_meter) {
@@ -205,7 +214,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
       any |= internal::RhythmFitsMeter(options, rules->info_[id].token.rhythm, forced_meter->meter.num,
                                        forced_meter->meter.den);
     }
-    if (!any) return Status::Error("no rhythm the model knows (" + JoinTokens(rhythms) + ") is written in " + options.meter.substr(2));
+    if (!any) return Status::InvalidArgument("no rhythm the model knows (" + JoinTokens(rhythms) + ") is written in " + options.meter.substr(2));
   }
 
   // A meter is only offered when its bar can be filled with the vocabulary's lengths.
@@ -223,7 +232,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
   }
 
   if (!options.meter.empty() && !rules->info_[vocab.Id(options.meter)].valid) {
-    return Status::Error("the model's note lengths cannot fill a bar of " + options.meter.substr(2));
+    return Status::InvalidArgument("the model's note lengths cannot fill a bar of " + options.meter.substr(2));
   }
   // Some meter offered must have a rhythm to go with it (the forced one, if any).
   bool pair = false;
@@ -237,7 +246,7 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
     }
   }
   if (!pair) {
-    return Status::Error(forced_rhythm ? "the model knows no meter a " + forced_rhythm->rhythm + " is written in (" +
+    return Status::InvalidArgument(forced_rhythm ? "the model knows no meter a " + forced_rhythm->rhythm + " is written in (" +
                                              JoinTokens(meters) + ")"
                                        : "no meter of the model goes with any of its rhythms (" + JoinTokens(rhythms) + ")");
   }

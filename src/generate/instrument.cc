@@ -25,7 +25,7 @@ Result<Instrument> FindInstrument(std::string_view name) {
     if (i.name == lower) return i;
     names += (names.empty() ? "" : ", ") + i.name;
   }
-  return Status::Error("--instrument '" + std::string(name) + "' is not one of: " + names);
+  return Status::InvalidArgument("--instrument '" + std::string(name) + "' is not one of: " + names);
 }
 
 std::string InstrumentsHelp() {

@@ -80,23 +80,23 @@ Result<KeyTable> KeyTable::Deserialize(std::string_view text) {
   KeyTable table;
   try {
     const nlohmann::json j = nlohmann::json::parse(text);
-    if (!j.is_object()) return Status::Error("key table: expected a JSON object");
+    if (!j.is_object()) return Status::Corruption("key table: expected a JSON object");
     for (const auto& [group, tonics] : j.items()) {
       const size_t space = group.find(' ');
       if (space == std::string::npos || group.rfind("R:", 0) != 0 || group.compare(space + 1, 2, "K:") != 0) {
-        return Status::Error("key table: '" + group + "' is not 'R:<rhythm> K:<mode>'");
+        return Status::Corruption("key table: '" + group + "' is not 'R:<rhythm> K:<mode>'");
       }
-      if (!tonics.is_object()) return Status::Error("key table: '" + group + "' is not an object");
+      if (!tonics.is_object()) return Status::Corruption("key table: '" + group + "' is not an object");
       for (const auto& [name, count] : tonics.items()) {
         const auto tonic = ParseNoteName(name);
         if (!tonic || !count.is_number_integer() || count.get<int>() <= 0) {
-          return Status::Error("key table: '" + group + "': bad entry '" + name + "'");
+          return Status::Corruption("key table: '" + group + "': bad entry '" + name + "'");
         }
         table.counts_[group][name] = count.get<int>();
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(std::string("key table: ") + e.what());
+    return Status::Corruption(std::string("key table: ") + e.what());
   }
   return table;
 }

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <system_error>
+
+#include "base/process.h"
 
 namespace tunesmith::generate {
 
@@ -11,10 +12,8 @@ std::vector<std::string> DefaultModelCandidates() {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   if (const char* env = std::getenv("TUNESMITH_MODEL"); env && *env) out.push_back(env);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path dir = exe.parent_path();
+  if (Result<fs::path> exe = base::ThisExecutable(); exe.ok()) {
+    const fs::path dir = exe->parent_path();
     out.push_back((dir / ".." / "share" / "tunesmith" / "models" / "default.ckpt").lexically_normal().string());
     out.push_back((dir / ".." / "models" / "default.ckpt").lexically_normal().string());
     out.push_back((dir / ".." / ".." / "models" / "default.ckpt").lexically_normal().string());
@@ -37,7 +36,7 @@ Result<std::string> FindDefaultModel() {
     if (std::filesystem::is_regular_file(path, ec)) return path;
     looked += "\n  " + path;
   }
-  return Status::Error("no model given and the bundled model was not found; looked at:" + looked +
+  return Status::NotFound("no model given and the bundled model was not found; looked at:" + looked +
                        "\nGive one with --model FILE (train one with `tunesmith train`), or set TUNESMITH_MODEL.");
 }
 

@@ -12,7 +12,7 @@ Result<std::optional<corpus::NoveltyIndex>> NoveltyIndexFromExtras(const std::ma
   auto found = extras.find(kNoveltyExtraKey);
   if (found == extras.end()) return std::optional<corpus::NoveltyIndex>();
   auto index = corpus::NoveltyIndex::Deserialize(found->second);
-  if (!index.ok()) return Status::Error("the checkpoint's novelty index is damaged: " + index.status().message());
+  if (!index.ok()) return Status::Corruption("the checkpoint's novelty index is damaged: " + index.status().message());
   return std::optional<corpus::NoveltyIndex>(std::move(index.value()));
 }
 

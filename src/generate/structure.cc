@@ -21,7 +21,7 @@ std::string Structure::ToString() const {
 Result<Structure> ParseStructure(std::string_view parts, int bars) {
   Structure s;
   if (parts.empty() && bars <= 0) return s;
-  if (bars < 0 || bars > 64) return Status::Error("--bars must be between 1 and 64, not " + std::to_string(bars));
+  if (bars < 0 || bars > 64) return Status::InvalidArgument("--bars must be between 1 and 64, not " + std::to_string(bars));
   s.bars_per_part = bars > 0 ? bars : 8;
   if (parts.empty()) {
     s.parts.push_back({'A', false});
@@ -32,12 +32,12 @@ Result<Structure> ParseStructure(std::string_view parts, int bars) {
   std::set<char> used;
   for (size_t i = 0; i < parts.size();) {
     const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(parts[i])));
-    if (c < 'A' || c > 'Z') return Status::Error("--parts '" + std::string(parts) + "': '" + parts[i] + "' is not a part letter" + accepted);
+    if (c < 'A' || c > 'Z') return Status::InvalidArgument("--parts '" + std::string(parts) + "': '" + parts[i] + "' is not a part letter" + accepted);
     size_t run = 1;
     while (i + run < parts.size() && std::toupper(static_cast<unsigned char>(parts[i + run])) == c) ++run;
-    if (run > 2) return Status::Error("--parts '" + std::string(parts) + "': part " + c + " more than twice in a row" + accepted);
+    if (run > 2) return Status::InvalidArgument("--parts '" + std::string(parts) + "': part " + c + " more than twice in a row" + accepted);
     if (!used.insert(c).second) {
-      return Status::Error("--parts '" + std::string(parts) + "': part " + c +
+      return Status::InvalidArgument("--parts '" + std::string(parts) + "': part " + c +
                            " comes back after another part; only runs are supported" + accepted);
     }
     s.parts.push_back({c, run == 2});
@@ -65,7 +65,7 @@ Status CheckStructure(const std::vector<std::string>& tokens, const Structure& s
   auto tune = tokens::DecodeTune(tokens, tokens::TokenizerKind::kAbcToken);
   if (!tune.ok()) return tune.status();
   const auto bar = tune->meter.BarLength();
-  if (!bar) return Status::Error("free meter");
+  if (!bar) return Status::InvalidArgument("free meter");
   const std::vector<Rational> lengths = abc::SoundingLengths(*tune);
 
   std::vector<Segment> segs;
@@ -88,7 +88,7 @@ Status CheckStructure(const std::vector<std::string>& tokens, const Structure& s
   const int n = structure.bars_per_part;
   size_t k = 0;
   auto where = [&](const std::string& what) {
-    return Status::Error(what + " (at bar line " + std::to_string(k + 1) + " of " + std::to_string(segs.size()) + ")");
+    return Status::InvalidArgument(what + " (at bar line " + std::to_string(k + 1) + " of " + std::to_string(segs.size()) + ")");
   };
   // A leading |: with nothing before it opens the first part.
   bool open_repeat = false;

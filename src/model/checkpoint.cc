@@ -1,13 +1,8 @@
 #include "model/checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "base/files.h"
 
 namespace tunesmith::model {
 
@@ -54,18 +49,6 @@ void PutSection(std::string& out, std::string_view name, std::string_view payloa
 
 std::string DumpJson(const nlohmann::json& j) { return j.is_null() ? std::string() : j.dump(); }
 
-Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::Error(std::strerror(errno));
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string EncodeCheckpoint(const Checkpoint& c) {
@@ -94,11 +77,11 @@ std::string EncodeCheckpoint(const Checkpoint& c) {
 Result<Checkpoint> DecodeCheckpoint(std::string_view bytes, const std::string& name) {
   const std::string where = "checkpoint " + name + ": ";
   if (bytes.size() < 8 || std::memcmp(bytes.data(), kCheckpointMagic, 8) != 0)
-    return Status::Error(where + "not a tunesmith checkpoint (the file does not start with TUNESMTH)");
-  if (bytes.size() < 16 + 8) return Status::Error(where + "truncated (" + std::to_string(bytes.size()) + " bytes)");
+    return Status::Corruption(where + "not a tunesmith checkpoint (the file does not start with TUNESMTH)");
+  if (bytes.size() < 16 + 8) return Status::Corruption(where + "truncated (" + std::to_string(bytes.size()) + " bytes)");
   const uint32_t version = GetLe<uint32_t>(bytes, 8);
   if (version != kCheckpointVersion) {
-    return Status::Error(where + "format version " + std::to_string(version) + ", this build reads version " +
+    return Status::NotSupported(where + "format version " + std::to_string(version) + ", this build reads version " +
                          std::to_string(kCheckpointVersion) +
                          ": HINT retrain with this build's 'tunesmith train', or use the build that wrote it");
   }
@@ -106,37 +89,37 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view bytes, const std::string& n
   size_t at = 16;
   std::map<std::string, std::string_view> sections;
   for (uint32_t s = 0; s < count; ++s) {
-    if (at + 2 > bytes.size()) return Status::Error(where + "truncated in the section table: HINT the file is damaged; use MODEL.last or retrain");
+    if (at + 2 > bytes.size()) return Status::Corruption(where + "truncated in the section table: HINT the file is damaged; use MODEL.last or retrain");
     const size_t name_len = GetLe<uint16_t>(bytes, at);
     at += 2;
-    if (at + name_len + 8 > bytes.size()) return Status::Error(where + "truncated in a section header: HINT the file is damaged; use MODEL.last or retrain");
+    if (at + name_len + 8 > bytes.size()) return Status::Corruption(where + "truncated in a section header: HINT the file is damaged; use MODEL.last or retrain");
     std::string section(bytes.substr(at, name_len));
     at += name_len;
     const uint64_t size = GetLe<uint64_t>(bytes, at);
     at += 8;
-    if (size > bytes.size() - at) return Status::Error(where + "truncated in section '" + section + "': HINT the file is damaged; use MODEL.last or retrain");
+    if (size > bytes.size() - at) return Status::Corruption(where + "truncated in section '" + section + "': HINT the file is damaged; use MODEL.last or retrain");
     sections[section] = bytes.substr(at, size);
     at += size;
   }
   if (at + 8 != bytes.size()) {
-    return Status::Error(where + (at + 8 > bytes.size() ? "truncated at the checksum" : "trailing bytes after the checksum") +
+    return Status::Corruption(where + (at + 8 > bytes.size() ? "truncated at the checksum" : "trailing bytes after the checksum") +
                          ": HINT the file is damaged; use MODEL.last or retrain");
   }
   if (GetLe<uint64_t>(bytes, at) != Fnv1a64(bytes.substr(0, at)))
-    return Status::Error(where + "checksum mismatch: the file is damaged; HINT use MODEL.last or retrain");
+    return Status::Corruption(where + "checksum mismatch: the file is damaged; HINT use MODEL.last or retrain");
 
   Checkpoint c;
   for (const char* required : {kModel, kVocabulary, kWeights}) {
-    if (!sections.count(required)) return Status::Error(where + "has no '" + required + "' section");
+    if (!sections.count(required)) return Status::Corruption(where + "has no '" + required + "' section");
   }
   try {
     auto model = ModelConfigFromJson(nlohmann::json::parse(sections[kModel]));
-    if (!model.ok()) return Status::Error(where + model.status().message());
+    if (!model.ok()) return model.status().WithPrefix(where);
     c.model = *model;
     if (sections.count(kTrainConfig)) c.train_config = nlohmann::json::parse(sections[kTrainConfig]);
     if (sections.count(kTrainState)) c.train_state = nlohmann::json::parse(sections[kTrainState]);
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(where + "bad JSON in a section: " + e.what());
+    return Status::Corruption(where + "bad JSON in a section: " + e.what());
   }
   c.vocabulary = std::string(sections[kVocabulary]);
   c.weights = std::string(sections[kWeights]);
@@ -151,37 +134,13 @@ Result<Checkpoint> DecodeCheckpoint(std::string_view bytes, const std::string& n
 }
 
 Status WriteCheckpoint(const std::string& path, const Checkpoint& checkpoint) {
-  const std::string bytes = EncodeCheckpoint(checkpoint);
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const fs::path temp = dir / ("." + target.filename().string() + ".tmp." + std::to_string(::getpid()));
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Error("cannot write checkpoint " + temp.string() + ": " + std::strerror(errno));
-  Status st = WriteAll(fd, bytes);
-  if (st.ok() && ::fsync(fd) != 0) st = Status::Error(std::strerror(errno));
-  if (::close(fd) != 0 && st.ok()) st = Status::Error(std::strerror(errno));
-  if (st.ok() && ::rename(temp.c_str(), target.c_str()) != 0) st = Status::Error(std::strerror(errno));
-  if (!st.ok()) {
-    ::unlink(temp.c_str());
-    return Status::Error("cannot write checkpoint " + path + ": " + st.message());
-  }
-  // Make the rename itself durable.
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
-  return Status::Ok();
+  return base::WriteFileAtomically(path, EncodeCheckpoint(checkpoint)).WithPrefix("checkpoint: ");
 }
 
 Result<Checkpoint> ReadCheckpoint(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot open checkpoint " + path + ": " + std::strerror(errno));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::Error("cannot read checkpoint " + path);
-  return DecodeCheckpoint(buf.str(), path);
+  Result<std::string> bytes = base::ReadFile(path);
+  if (!bytes.ok()) return bytes.status().WithPrefix("checkpoint: ");
+  return DecodeCheckpoint(*bytes, path);
 }
 
 }  // namespace tunesmith::model

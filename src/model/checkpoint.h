@@ -34,11 +34,15 @@ struct Checkpoint {
   std::map<std::string, std::string> extras;  // named blobs of other stages, kept as they are
 };
 
-// Writes `checkpoint` to `path` atomically. On failure `path` is unchanged.
+// Writes `checkpoint` to `path` atomically (base::WriteFileAtomically). On
+// failure `path` is unchanged and the status is IOError (NotFound when the
+// folder does not exist).
 Status WriteCheckpoint(const std::string& path, const Checkpoint& checkpoint);
 
 // Reads a checkpoint. A missing, foreign, truncated, damaged or newer-version
-// file is an error whose message says what is wrong and what to do.
+// file is an error whose message says what is wrong and what to do: NotFound
+// (missing), IOError (unreadable), Corruption (foreign, truncated, damaged),
+// NotSupported (another format version).
 Result<Checkpoint> ReadCheckpoint(const std::string& path);
 
 // The same two on bytes in memory (what the file holds).

@@ -33,15 +33,15 @@ torch::Device LanguageModel::device() const {
 }
 
 Result<std::shared_ptr<LanguageModel>> MakeModel(const ModelConfig& config) {
-  if (config.vocab_size <= 4) return Status::Error("model: vocab_size must be set from the vocabulary (> 4)");
+  if (config.vocab_size <= 4) return Status::InvalidArgument("model: vocab_size must be set from the vocabulary (> 4)");
   for (int64_t n : config.positions) {
-    if (n <= 0) return Status::Error("model: a context column's size must be set from the vocabulary (> 0)");
+    if (n <= 0) return Status::InvalidArgument("model: a context column's size must be set from the vocabulary (> 0)");
   }
   try {
     if (config.type == ModelType::kLstm) return std::shared_ptr<LanguageModel>(std::make_shared<LstmLm>(config));
     return std::shared_ptr<LanguageModel>(std::make_shared<TransformerLm>(config));
   } catch (const c10::Error& e) {
-    return Status::Error(std::string("model: cannot build the network: ") + e.what_without_backtrace());
+    return Status::InvalidArgument(std::string("model: cannot build the network: ") + e.what_without_backtrace());
   }
 }
 

@@ -29,7 +29,7 @@ nlohmann::json ModelConfigToJson(const ModelConfig& c) {
 }
 
 Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return Status::Error("model config: expected a JSON object");
+  if (!j.is_object()) return Status::InvalidArgument("model config: expected a JSON object");
   ModelConfig c;
   try {
     for (const auto& [key, value] : j.items()) {
@@ -40,7 +40,7 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
         } else if (t == "transformer") {
           c.type = ModelType::kTransformer;
         } else {
-          return Status::Error("model config: type '" + t + "' is not one of: lstm, transformer");
+          return Status::InvalidArgument("model config: type '" + t + "' is not one of: lstm, transformer");
         }
       } else if (key == "vocab_size") {
         c.vocab_size = value.get<int64_t>();
@@ -60,21 +60,21 @@ Result<ModelConfig> ModelConfigFromJson(const nlohmann::json& j) {
         c.positions = value.get<std::vector<int64_t>>();
         for (int64_t n : c.positions) {
           // 0: a look-back column whose size (the vocabulary's + 1) is set when the vocabulary is known.
-          if (n < 0 || n > 65536) return Status::Error("model config: every positions size must be in 0..65536");
+          if (n < 0 || n > 65536) return Status::InvalidArgument("model config: every positions size must be in 0..65536");
         }
       } else {
-        return Status::Error("model config: unknown key '" + key +
+        return Status::InvalidArgument("model config: unknown key '" + key +
                              "' (known: type, vocab_size, embedding, hidden, layers, dropout, heads, context, positions)");
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(std::string("model config: ") + e.what());
+    return Status::InvalidArgument(std::string("model config: ") + e.what());
   }
   if (c.embedding <= 0 || c.hidden <= 0 || c.layers <= 0 || c.vocab_size < 0)
-    return Status::Error("model config: embedding, hidden and layers must be positive");
-  if (c.dropout < 0 || c.dropout >= 1) return Status::Error("model config: dropout must be in [0, 1)");
+    return Status::InvalidArgument("model config: embedding, hidden and layers must be positive");
+  if (c.dropout < 0 || c.dropout >= 1) return Status::InvalidArgument("model config: dropout must be in [0, 1)");
   if (c.type == ModelType::kTransformer && (c.heads <= 0 || c.hidden % c.heads != 0))
-    return Status::Error("model config: transformer hidden must be a multiple of heads");
+    return Status::InvalidArgument("model config: transformer hidden must be a multiple of heads");
   return c;
 }
 

@@ -53,44 +53,44 @@ Status LoadWeights(torch::nn::Module& module, std::string_view bytes) {
     std::memcpy(&v, bytes.data() + at, sizeof(v));
     at += sizeof(v);
   };
-  if (!need(4)) return Status::Error("weights: truncated");
+  if (!need(4)) return Status::Corruption("weights: truncated");
   uint32_t count;
   get(count);
   if (count != tensors.size()) {
-    return Status::Error("weights: the file has " + std::to_string(count) + " tensors, the network " +
+    return Status::Corruption("weights: the file has " + std::to_string(count) + " tensors, the network " +
                          std::to_string(tensors.size()) + " (config and weights disagree)");
   }
   torch::NoGradGuard no_grad;
   for (uint32_t i = 0; i < count; ++i) {
     uint16_t name_len;
-    if (!need(2)) return Status::Error("weights: truncated");
+    if (!need(2)) return Status::Corruption("weights: truncated");
     get(name_len);
-    if (!need(name_len + 2)) return Status::Error("weights: truncated");
+    if (!need(name_len + 2)) return Status::Corruption("weights: truncated");
     std::string name(bytes.substr(at, name_len));
     at += name_len;
     uint8_t code, dims;
     get(code);
     get(dims);
-    if (!need(8 * dims)) return Status::Error("weights: truncated");
+    if (!need(8 * dims)) return Status::Corruption("weights: truncated");
     std::vector<int64_t> shape(dims);
     for (auto& d : shape) get(d);
     auto it = tensors.find(name);
-    if (it == tensors.end()) return Status::Error("weights: the network has no tensor '" + name + "'");
+    if (it == tensors.end()) return Status::Corruption("weights: the network has no tensor '" + name + "'");
     torch::Tensor& dst = it->second;
     if (dst.sizes() != torch::IntArrayRef(shape)) {
-      return Status::Error("weights: tensor '" + name + "' has shape " + c10::str(torch::IntArrayRef(shape)) +
+      return Status::Corruption("weights: tensor '" + name + "' has shape " + c10::str(torch::IntArrayRef(shape)) +
                            " in the file, " + c10::str(dst.sizes()) + " in the network");
     }
     const auto dtype = code == kInt64 ? torch::kLong : torch::kFloat;
-    if (code > kInt64) return Status::Error("weights: tensor '" + name + "' has an unknown dtype code");
+    if (code > kInt64) return Status::Corruption("weights: tensor '" + name + "' has an unknown dtype code");
     const size_t nbytes = static_cast<size_t>(dst.numel()) * (code == kInt64 ? 8 : 4);
-    if (!need(nbytes)) return Status::Error("weights: truncated in '" + name + "'");
+    if (!need(nbytes)) return Status::Corruption("weights: truncated in '" + name + "'");
     auto src = torch::empty(shape, torch::TensorOptions().dtype(dtype));
     std::memcpy(src.data_ptr(), bytes.data() + at, nbytes);
     at += nbytes;
     dst.copy_(src);
   }
-  if (at != bytes.size()) return Status::Error("weights: trailing bytes");
+  if (at != bytes.size()) return Status::Corruption("weights: trailing bytes");
   return Status::Ok();
 }
 

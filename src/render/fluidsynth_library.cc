@@ -25,7 +25,7 @@ Result<const FluidSynthLibrary*> Open() {
   std::string first_error = handle ? "" : dlerror();
   if (handle == nullptr) handle = dlopen("libfluidsynth.so", RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
-    return Status::Error("cannot load FluidSynth (" + first_error +
+    return Status::NotFound("cannot load FluidSynth (" + first_error +
                          "): install the Debian package libfluidsynth3 (sudo apt-get install libfluidsynth3)");
   }
   static FluidSynthLibrary lib;
@@ -48,7 +48,7 @@ Result<const FluidSynthLibrary*> Open() {
             Resolve(handle, "fluid_player_get_status", &lib.player_get_status, &missing) &&
             Resolve(handle, "fluid_set_log_function", &lib.set_log_function, &missing);
   if (!ok) {
-    return Status::Error("the installed FluidSynth lacks " + missing +
+    return Status::NotSupported("the installed FluidSynth lacks " + missing +
                          " (tunesmith needs FluidSynth 2.2 or newer: Debian package libfluidsynth3)");
   }
   // Info and debug chatter is not for tunesmith users; warnings and errors still reach stderr.

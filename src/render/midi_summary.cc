@@ -56,7 +56,7 @@ class ByteReader {
 };
 
 Status Malformed(const std::string& what, size_t offset) {
-  return Status::Error("not a valid MIDI file: " + what + " at byte " + std::to_string(offset));
+  return Status::InvalidArgument("not a valid MIDI file: " + what + " at byte " + std::to_string(offset));
 }
 
 struct TempoChange {
@@ -157,7 +157,7 @@ Result<MidiSummary> SummarizeMidi(std::string_view bytes) {
     return Malformed("truncated MThd header", file.pos());
   }
   if (format > 2) return Malformed("unknown format " + std::to_string(format), 8);
-  if (division & 0x8000) return Status::Error("MIDI file uses SMPTE time division, which is not supported");
+  if (division & 0x8000) return Status::NotSupported("MIDI file uses SMPTE time division, which is not supported");
   if (division == 0) return Malformed("zero ticks per quarter note", 12);
 
   MidiSummary summary;

@@ -4,6 +4,9 @@
 #include <charconv>
 #include <filesystem>
 
+#include "base/caret.h"
+#include "base/files.h"
+#include "base/process.h"
 #include "render/external_tool.h"
 #include "render/tune_text.h"
 
@@ -16,18 +19,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-std::vector<std::string_view> Lines(std::string_view text) {
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
 int ParseInt(std::string_view s) {
   int value = 0;
   std::from_chars(s.data(), s.data() + s.size(), value);
@@ -36,7 +27,7 @@ int ParseInt(std::string_view s) {
 
 Status CheckMidiRange(const char* what, int value) {
   if (value >= 0 && value <= 127) return Status::Ok();
-  return Status::Error(std::string(what) + " must be 0..127 (General MIDI), not " + std::to_string(value));
+  return Status::InvalidArgument(std::string(what) + " must be 0..127 (General MIDI), not " + std::to_string(value));
 }
 
 // The value of the header's M: field ("3/2"), or "" when there is none before K:.
@@ -99,25 +90,16 @@ std::string FormatToolMessage(const ToolMessage& message, std::string_view tune_
   }
   out += ": " + message.tool + (message.severity == ToolMessage::Severity::kError ? " error: " : " warning: ");
   out += message.text;
-  std::vector<std::string_view> lines = Lines(tune_text);
+  std::vector<std::string_view> lines = SplitLines(tune_text);
   if (message.line > 0 && message.line <= static_cast<int>(lines.size())) {
-    std::string_view line = lines[message.line - 1];
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    out += "\n  ";
-    out += line;
-    if (message.column > 0 && message.column <= static_cast<int>(line.size()) + 1) {
-      out += "\n  ";
-      // Keep tabs so the caret lines up under a tab-indented line.
-      for (int i = 0; i < message.column - 1; ++i) out += line[i] == '\t' ? '\t' : ' ';
-      out += "^";
-    }
+    out += "\n" + base::QuoteLineWithCaret(lines[message.line - 1], message.column);
   }
   return out;
 }
 
 std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
   std::vector<ToolMessage> messages;
-  for (std::string_view line : Lines(output)) {
+  for (std::string_view line : SplitLines(output)) {
     line = Trim(line);
     ToolMessage m;
     m.tool = "abc2midi";
@@ -153,7 +135,7 @@ std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
 
 std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output) {
   std::vector<ToolMessage> messages;
-  for (std::string_view line : Lines(output)) {
+  for (std::string_view line : SplitLines(output)) {
     line = Trim(line);
     ToolMessage m;
     m.tool = "abcm2ps";
@@ -202,25 +184,26 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
     if (Status s = CheckMidiRange(what, value); !s.ok()) return s;
   }
   if (options.default_tempo_qpm <= 0) {
-    return Status::Error("default tempo must be positive, not " + std::to_string(options.default_tempo_qpm));
+    return Status::InvalidArgument("default tempo must be positive, not " + std::to_string(options.default_tempo_qpm));
   }
   Result<std::filesystem::path> tool = FindTool(options.abc2midi, "abcmidi");
   if (!tool.ok()) return tool.status();
 
   HeaderInsertion tune = InsertAfterKeyLine(abc_text, MidiDirectives(options, HeaderMeter(abc_text)));
   if (tune.key_line == 0) {
-    return Status::Error(where.file + ":" + std::to_string(where.first_line) +
-                         ": the tune has no K: line (the key field that ends an ABC tune header)");
+    return Status::InvalidArgument(where.file + ":" + std::to_string(where.first_line) +
+                                   ": the tune has no K: line (the key field that ends an ABC tune header)");
   }
   Result<ScratchDir> scratch = ScratchDir::Create();
   if (!scratch.ok()) return scratch.status();
   const std::filesystem::path abc_path = scratch->path() / "tune.abc";
   const std::filesystem::path midi_path = scratch->path() / "tune.mid";
-  if (Status s = WriteFileAtomically(abc_path, tune.text); !s.ok()) return s;
+  if (Status s = base::WriteFile(abc_path, tune.text); !s.ok()) return s;
 
-  Result<ToolRun> run = RunTool({tool->string(), abc_path.string(), "-o", midi_path.string(), "-Q",
-                                 std::to_string(options.default_tempo_qpm)},
-                                scratch->path(), options.timeout_seconds);
+  Result<base::ProcessRun> run =
+      base::RunProcess({tool->string(), abc_path.string(), "-o", midi_path.string(), "-Q",
+                        std::to_string(options.default_tempo_qpm)},
+                       {.cwd = scratch->path(), .timeout_seconds = options.timeout_seconds});
   if (!run.ok()) return run.status();
 
   MidiFile midi;
@@ -237,15 +220,16 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
   bool has_errors = std::any_of(midi.messages.begin(), midi.messages.end(), [](const ToolMessage& m) {
     return m.severity == ToolMessage::Severity::kError;
   });
-  if (options.strict && has_errors) return Status::Error(JoinErrors(midi.messages, abc_text, where));
+  if (options.strict && has_errors) return Status::InvalidArgument(JoinErrors(midi.messages, abc_text, where));
 
   std::error_code ec;
   if (run->exit_code != 0 || !std::filesystem::is_regular_file(midi_path, ec)) {
     std::string why = has_errors ? "\n" + JoinErrors(midi.messages, abc_text, where) : "";
-    return Status::Error(where.file + ":" + std::to_string(where.first_line) + ": abc2midi wrote no MIDI file (exit " +
-                         std::to_string(run->exit_code) + ")" + why);
+    std::string message = where.file + ":" + std::to_string(where.first_line) + ": abc2midi wrote no MIDI file (exit " +
+                          std::to_string(run->exit_code) + ")" + why;
+    return has_errors ? Status::InvalidArgument(std::move(message)) : Status::IOError(std::move(message));
   }
-  Result<std::string> bytes = ReadFileBytes(midi_path);
+  Result<std::string> bytes = base::ReadFile(midi_path);
   if (!bytes.ok()) return bytes.status();
   midi.bytes = std::move(*bytes);
   return midi;
@@ -257,11 +241,12 @@ Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, c
   Result<ScratchDir> scratch = ScratchDir::Create();
   if (!scratch.ok()) return scratch.status();
   const std::filesystem::path abc_path = scratch->path() / "tune.abc";
-  if (Status s = WriteFileAtomically(abc_path, abc_text); !s.ok()) return s;
+  if (Status s = base::WriteFile(abc_path, abc_text); !s.ok()) return s;
 
   // -g: SVG, one file per tune; -O names it (abcm2ps adds a number: tune001.svg).
-  Result<ToolRun> run = RunTool({tool->string(), "-g", abc_path.string(), "-O", (scratch->path() / "tune.svg").string()},
-                                scratch->path(), options.timeout_seconds);
+  Result<base::ProcessRun> run =
+      base::RunProcess({tool->string(), "-g", abc_path.string(), "-O", (scratch->path() / "tune.svg").string()},
+                       {.cwd = scratch->path(), .timeout_seconds = options.timeout_seconds});
   if (!run.ok()) return run.status();
 
   SvgFile svg;
@@ -274,14 +259,15 @@ Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, c
   // abcm2ps exits 1 when it reported an error but still drew the tune; anything else is a crash.
   if (pages.empty() || run->exit_code > 1) {
     std::string why = JoinErrors(svg.messages, abc_text, where);
-    return Status::Error(where.file + ":" + std::to_string(where.first_line) + ": abcm2ps drew no sheet music (exit " +
-                         std::to_string(run->exit_code) + ")" + (why.empty() ? "" : "\n" + why));
+    std::string message = where.file + ":" + std::to_string(where.first_line) + ": abcm2ps drew no sheet music (exit " +
+                          std::to_string(run->exit_code) + ")" + (why.empty() ? "" : "\n" + why);
+    return why.empty() ? Status::IOError(std::move(message)) : Status::InvalidArgument(std::move(message));
   }
   if (pages.size() > 1) {
     svg.messages.push_back({ToolMessage::Severity::kWarning, "abcm2ps", 0, 0,
                             "the text held " + std::to_string(pages.size()) + " tunes; only the first was kept"});
   }
-  Result<std::string> bytes = ReadFileBytes(pages.front());
+  Result<std::string> bytes = base::ReadFile(pages.front());
   if (!bytes.ok()) return bytes.status();
   svg.svg = std::move(*bytes);
   return svg;

@@ -17,7 +17,7 @@ namespace {
 TEST(RenderCorpus, AbbottsBromleyHornDanceToMidiWavAndSvg) {
   if (!testing::CorpusPresent()) GTEST_SKIP() << testing::CorpusMissingMessage();
   const auto file = testing::CorpusDir() / "nottingham-cleaned" / "morris.abc";
-  Result<std::string> text = ReadFileBytes(file);
+  Result<std::string> text = base::ReadFile(file);
   ASSERT_TRUE(text.ok()) << text.status().message();
   AbcFileText tunes = SplitTunes(*text);
   ASSERT_FALSE(tunes.tunes.empty());

@@ -76,10 +76,10 @@ Result<std::unique_ptr<MidiSynthesizer>> MidiSynthesizer::Open(const WavOptions&
                            ? "install the Debian package fluid-soundfont-gm (sudo apt-get install fluid-soundfont-gm)"
                            : "give the path of a General MIDI .sf2 soundfont, or install the Debian package "
                              "fluid-soundfont-gm for " + std::string(kDefaultSoundfont);
-    return Status::Error("soundfont not found at " + options.soundfont + ": " + hint);
+    return Status::NotFound("soundfont not found at " + options.soundfont + ": " + hint);
   }
   if (options.sample_rate < 8000 || options.sample_rate > 192000) {
-    return Status::Error("sample rate " + std::to_string(options.sample_rate) + " Hz is outside 8000..192000");
+    return Status::InvalidArgument("sample rate " + std::to_string(options.sample_rate) + " Hz is outside 8000..192000");
   }
   Result<const FluidSynthLibrary*> lib = LoadFluidSynth();
   if (!lib.ok()) return lib.status();
@@ -89,7 +89,7 @@ Result<std::unique_ptr<MidiSynthesizer>> MidiSynthesizer::Open(const WavOptions&
   state->lib = *lib;
   const FluidSynthLibrary& fs = **lib;
   state->settings = fs.new_settings();
-  if (state->settings == nullptr) return Status::Error("FluidSynth could not create its settings");
+  if (state->settings == nullptr) return Status::IOError("FluidSynth could not create its settings");
   fs.settings_setnum(state->settings, "synth.sample-rate", options.sample_rate);
   // The player advances with the samples we ask for, not with the wall clock: offline, as fast as the CPU goes.
   fs.settings_setstr(state->settings, "player.timing-source", "sample");
@@ -99,9 +99,9 @@ Result<std::unique_ptr<MidiSynthesizer>> MidiSynthesizer::Open(const WavOptions&
   fs.settings_setint(state->settings, "synth.reverb.active", options.effects ? 1 : 0);
   fs.settings_setint(state->settings, "synth.chorus.active", options.effects ? 1 : 0);
   state->synth = fs.new_synth(state->settings);
-  if (state->synth == nullptr) return Status::Error("FluidSynth could not create a synthesiser");
+  if (state->synth == nullptr) return Status::IOError("FluidSynth could not create a synthesiser");
   if (fs.synth_sfload(state->synth, options.soundfont.c_str(), 1) == FLUID_FAILED) {
-    return Status::Error("FluidSynth could not load the soundfont " + options.soundfont +
+    return Status::Corruption("FluidSynth could not load the soundfont " + options.soundfont +
                          " (is it a valid .sf2 file?)");
   }
   return std::unique_ptr<MidiSynthesizer>(new MidiSynthesizer(std::move(state)));
@@ -111,18 +111,18 @@ Result<PcmAudio> MidiSynthesizer::Render(std::string_view midi_bytes) {
   Result<MidiSummary> summary = SummarizeMidi(midi_bytes);
   if (!summary.ok()) return summary.status();
   if (summary->seconds > kMaxSeconds) {
-    return Status::Error("the MIDI plays for " + std::to_string(static_cast<int>(summary->seconds)) +
+    return Status::InvalidArgument("the MIDI plays for " + std::to_string(static_cast<int>(summary->seconds)) +
                          " s, more than the 15 minutes tunesmith renders");
   }
   const FluidSynthLibrary& fs = *state_->lib;
   const WavOptions& options = state_->options;
   fs.synth_system_reset(state_->synth);  // nothing from the previous file carries over
   fluid_player_t* player = fs.new_player(state_->synth);
-  if (player == nullptr) return Status::Error("FluidSynth could not create a MIDI player");
+  if (player == nullptr) return Status::IOError("FluidSynth could not create a MIDI player");
   if (fs.player_add_mem(player, midi_bytes.data(), midi_bytes.size()) != FLUID_OK ||
       fs.player_play(player) != FLUID_OK) {
     fs.delete_player(player);
-    return Status::Error("FluidSynth refused the MIDI data");
+    return Status::InvalidArgument("FluidSynth refused the MIDI data");
   }
 
   PcmAudio audio;
@@ -159,7 +159,7 @@ Result<PcmAudio> MidiSynthesizer::Render(std::string_view midi_bytes) {
 Result<AudioStats> MidiSynthesizer::RenderToWav(std::string_view midi_bytes, const std::filesystem::path& wav_path) {
   Result<PcmAudio> audio = Render(midi_bytes);
   if (!audio.ok()) return audio.status();
-  if (Status s = WriteFileAtomically(wav_path, EncodeWav16(*audio)); !s.ok()) return s;
+  if (Status s = base::WriteFileAtomically(wav_path, EncodeWav16(*audio)); !s.ok()) return s;
   return MeasurePcm(*audio);
 }
 

@@ -3,10 +3,8 @@
 #include <cctype>
 
 namespace tunesmith::render {
-namespace {
 
-// Splits into lines without their line ends; a final line without "\n" counts.
-std::vector<std::string_view> Lines(std::string_view text) {
+std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
   size_t start = 0;
   while (start < text.size()) {
@@ -19,6 +17,8 @@ std::vector<std::string_view> Lines(std::string_view text) {
   }
   return lines;
 }
+
+namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -37,7 +37,7 @@ bool IsField(std::string_view line, char field) {
 
 AbcFileText SplitTunes(std::string_view text) {
   AbcFileText file;
-  std::vector<std::string_view> lines = Lines(text);
+  std::vector<std::string_view> lines = SplitLines(text);
   TuneText* current = nullptr;
   bool seen_tune = false;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -66,7 +66,7 @@ AbcFileText SplitTunes(std::string_view text) {
 
 HeaderInsertion InsertAfterKeyLine(std::string_view tune, const std::vector<std::string>& lines) {
   HeaderInsertion result;
-  std::vector<std::string_view> tune_lines = Lines(tune);
+  std::vector<std::string_view> tune_lines = SplitLines(tune);
   for (size_t i = 0; i < tune_lines.size(); ++i) {
     if (IsField(tune_lines[i], 'K')) {
       result.key_line = static_cast<int>(i) + 1;

@@ -22,6 +22,10 @@ struct AbcFileText {
   std::vector<TuneText> tunes;  // in file order
 };
 
+// The lines of `text` without their line ends ("\n" or "\r\n"); a last line
+// without "\n" counts, an empty text has none.
+std::vector<std::string_view> SplitLines(std::string_view text);
+
 // Splits `text` into tunes the way ABC 2.1 delimits them: a tune starts at a
 // line beginning "X:" and ends at the first blank line (or the next X: line).
 // Lines between a tune's end and the next X: are free text and are dropped.

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <limits>
 
-#include "render/external_tool.h"
+#include "base/files.h"
 
 namespace tunesmith::render {
 namespace {
@@ -104,7 +104,7 @@ std::string EncodeWav16(const PcmAudio& audio) {
 
 Result<AudioStats> AnalyzeWavBytes(std::string_view bytes) {
   if (bytes.size() < 12 || bytes.substr(0, 4) != "RIFF" || bytes.substr(8, 4) != "WAVE") {
-    return Status::Error("not a WAV file: no RIFF/WAVE header");
+    return Status::InvalidArgument("not a WAV file: no RIFF/WAVE header");
   }
   int format = 0, channels = 0, bits = 0;
   uint32_t sample_rate = 0;
@@ -115,7 +115,7 @@ Result<AudioStats> AnalyzeWavBytes(std::string_view bytes) {
     uint32_t size = GetLittleEndian(bytes, pos + 4, 4);
     size_t body = pos + 8;
     if (id == "fmt ") {
-      if (size < 16 || body + size > bytes.size()) return Status::Error("WAV file has a truncated fmt chunk");
+      if (size < 16 || body + size > bytes.size()) return Status::Corruption("WAV file has a truncated fmt chunk");
       format = static_cast<int>(GetLittleEndian(bytes, body, 2));
       channels = static_cast<int>(GetLittleEndian(bytes, body + 2, 2));
       sample_rate = GetLittleEndian(bytes, body + 4, 4);
@@ -123,11 +123,11 @@ Result<AudioStats> AnalyzeWavBytes(std::string_view bytes) {
       if (format == kFormatExtensible && size >= 26) format = static_cast<int>(GetLittleEndian(bytes, body + 24, 2));
       have_fmt = true;
     } else if (id == "data") {
-      if (!have_fmt) return Status::Error("WAV file has its data chunk before its fmt chunk");
+      if (!have_fmt) return Status::Corruption("WAV file has its data chunk before its fmt chunk");
       bool supported = (format == kFormatPcm && (bits == 8 || bits == 16 || bits == 24 || bits == 32)) ||
                        (format == kFormatFloat && bits == 32);
       if (!supported || channels <= 0 || sample_rate == 0) {
-        return Status::Error("WAV encoding not supported: format " + std::to_string(format) + ", " +
+        return Status::NotSupported("WAV encoding not supported: format " + std::to_string(format) + ", " +
                              std::to_string(bits) + " bits, " + std::to_string(channels) + " channels");
       }
       size_t available = std::min<size_t>(size, bytes.size() - body);  // tolerate a truncated last chunk
@@ -150,14 +150,14 @@ Result<AudioStats> AnalyzeWavBytes(std::string_view bytes) {
     }
     pos = body + size + (size & 1);  // chunks are padded to an even length
   }
-  return Status::Error("WAV file has no data chunk");
+  return Status::Corruption("WAV file has no data chunk");
 }
 
 Result<AudioStats> AnalyzeWavFile(const std::filesystem::path& path) {
-  Result<std::string> bytes = ReadFileBytes(path);
+  Result<std::string> bytes = base::ReadFile(path);
   if (!bytes.ok()) return bytes.status();
   Result<AudioStats> stats = AnalyzeWavBytes(*bytes);
-  if (!stats.ok()) return Status::Error(path.string() + ": " + stats.status().message());
+  if (!stats.ok()) return stats.status().WithPrefix(path.string() + ": ");
   return stats;
 }
 

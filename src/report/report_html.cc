@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "base/files.h"
 #include "report/report_json.h"
 #include "report/report_structure.h"
 #include "report/report_view.h"
@@ -482,36 +483,10 @@ std::string ScriptSafe(const std::string& js) {
   return out;
 }
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Error("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-Status WriteAtomically(const fs::path& path, const std::string& bytes) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return Status::Error("cannot write " + tmp.string());
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) return Status::Error("cannot write " + tmp.string() + " (disk full?)");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    return Status::Error("cannot rename " + tmp.string() + " to " + path.string());
-  }
-  return Status::Ok();
-}
-
 Result<std::string> RenderWithOptions(const json& report, const std::string& dir, const HtmlOptions& options) {
   auto path = FindAbcjs(options.abcjs_path);
   if (!path.ok()) return path.status();
-  auto abcjs = ReadFile(*path);
+  auto abcjs = base::ReadFile(*path);
   if (!abcjs.ok()) return abcjs.status();
   return RenderReportHtml(report, *abcjs, dir, options);
 }
@@ -523,7 +498,7 @@ std::string HtmlEscape(std::string_view text) { return XmlEscape(text); }
 Result<std::string> FindAbcjs(const std::string& explicit_path) {
   if (!explicit_path.empty()) {
     if (fs::is_regular_file(explicit_path)) return explicit_path;
-    return Status::Error("abcjs bundle not found at " + explicit_path);
+    return Status::NotFound("abcjs bundle not found at " + explicit_path);
   }
   std::vector<std::string> candidates;
   if (const char* env = std::getenv("TUNESMITH_ABCJS"); env && *env) candidates.push_back(env);
@@ -537,7 +512,7 @@ Result<std::string> PickAbcjs(const std::vector<std::string>& candidates) {
     if (fs::is_regular_file(c)) return c;
   std::string looked;
   for (const auto& c : candidates) looked += "\n  " + c;
-  return Status::Error("report.html needs abcjs (npm package), which is not installed; looked in:" + looked +
+  return Status::NotFound("report.html needs abcjs (npm package), which is not installed; looked in:" + looked +
                        "\nrun `npm ci` in the repository root (" + std::string(TUNESMITH_SOURCE_DIR) +
                        "), or set TUNESMITH_ABCJS to abcjs-basic-min.js");
 }
@@ -548,7 +523,7 @@ Result<std::string> RenderReportHtml(const nlohmann::json& report, const std::st
   // After "<!--" inside a <script>, an HTML parser may take a later "<script"
   // as nested and the closing tag as its end: such a bundle cannot be inlined.
   if (abcjs_source.find("<!--") != std::string::npos)
-    return Status::Error("the abcjs bundle contains \"<!--\" and cannot be inlined in a <script> element safely");
+    return Status::NotSupported("the abcjs bundle contains \"<!--\" and cannot be inlined in a <script> element safely");
   try {
     std::string out;
     out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -571,9 +546,9 @@ Result<std::string> RenderReportHtml(const nlohmann::json& report, const std::st
     out += "</body>\n</html>\n";
     return out;
   } catch (const ReportError& e) {
-    return Status::Error(std::string("report.json: ") + e.what());
+    return Status::Corruption(std::string("report.json: ") + e.what());
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(std::string("report.json: ") + e.what());
+    return Status::Corruption(std::string("report.json: ") + e.what());
   }
 }
 
@@ -582,8 +557,8 @@ Status WriteReportHtml(const nlohmann::json& report, const std::string& dir, con
   if (!html.ok()) return html.status();
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
-  return WriteAtomically(fs::path(dir) / "report.html", *html);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  return base::WriteFileAtomically(fs::path(dir) / "report.html", *html);
 }
 
 Status WriteReportFiles(const nlohmann::json& report, const std::string& dir, const HtmlOptions& options) {
@@ -591,9 +566,9 @@ Status WriteReportFiles(const nlohmann::json& report, const std::string& dir, co
   if (!html.ok()) return html.status();
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
-  if (Status st = WriteAtomically(fs::path(dir) / "report.json", report.dump(2, ' ', false, json::error_handler_t::replace) + "\n"); !st.ok()) return st;
-  return WriteAtomically(fs::path(dir) / "report.html", *html);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  if (Status st = base::WriteFileAtomically(fs::path(dir) / "report.json", report.dump(2, ' ', false, json::error_handler_t::replace) + "\n"); !st.ok()) return st;
+  return base::WriteFileAtomically(fs::path(dir) / "report.html", *html);
 }
 
 }  // namespace tunesmith::report

@@ -128,14 +128,14 @@ std::vector<double> Shares(const std::vector<const eval::TuneFeatures*>& tunes, 
 nlohmann::json NewReport() { return {{"format", kReportFormat}, {"format_version", kReportFormatVersion}}; }
 
 Status CheckReportFormat(const nlohmann::json& report) {
-  if (!report.is_object()) return Status::Error("report.json: expected a JSON object, found " + std::string(report.type_name()));
+  if (!report.is_object()) return Status::Corruption("report.json: expected a JSON object, found " + std::string(report.type_name()));
   const auto format = report.find("format");
   if (format == report.end() || !format->is_string() || format->get<std::string>() != kReportFormat)
-    return Status::Error(std::string("report.json: \"format\" is not \"") + kReportFormat +
+    return Status::NotSupported(std::string("report.json: \"format\" is not \"") + kReportFormat +
                          "\": not a tunesmith eval report");
   const auto version = report.find("format_version");
   if (version == report.end() || !version->is_number_integer() || version->get<int>() != kReportFormatVersion) {
-    return Status::Error("report.json: format_version " + (version == report.end() ? std::string("missing") : version->dump()) +
+    return Status::NotSupported("report.json: format_version " + (version == report.end() ? std::string("missing") : version->dump()) +
                          ", this build reads version " + std::to_string(kReportFormatVersion) +
                          "; rerun `tunesmith eval --report DIR` with this build");
   }
@@ -227,7 +227,7 @@ nlohmann::json TuneNoveltyToJson(const eval::TuneNovelty& n) {
 
 Result<nlohmann::json> ReadTrainingCurves(const std::string& metrics_log_path) {
   std::ifstream in(metrics_log_path);
-  if (!in) return Status::Error("cannot read the metrics log " + metrics_log_path);
+  if (!in) return Status::NotFound("cannot read the metrics log " + metrics_log_path);
   json train = json::array(), valid = json::array();
   json out = {{"metrics_log", metrics_log_path}};
   int resumes = 0, unreadable = 0;

@@ -273,9 +273,9 @@ std::string Training(const std::vector<NamedReport>& reports) {
 }  // namespace
 
 Result<std::string> WriteReportsMarkdown(const std::vector<NamedReport>& reports) {
-  if (reports.empty()) return Status::Error("no report to summarise");
+  if (reports.empty()) return Status::InvalidArgument("no report to summarise");
   for (const auto& r : reports) {
-    if (Status st = CheckReportFormat(r.report); !st.ok()) return Status::Error(r.name + ": " + st.message());
+    if (Status st = CheckReportFormat(r.report); !st.ok()) return st.WithPrefix(r.name + ": ");
   }
   try {
     std::string out;
@@ -292,10 +292,10 @@ Result<std::string> WriteReportsMarkdown(const std::vector<NamedReport>& reports
     if (reports.size() > 1) {
       for (const auto& r : reports) {
         auto alone = WriteReportsMarkdown(std::vector<NamedReport>{r});
-        if (!alone.ok()) return Status::Error(r.name + ": " + alone.status().message());
+        if (!alone.ok()) return alone.status().WithPrefix(r.name + ": ");
       }
     }
-    return Status::Error(std::string("report.json: ") + e.what());
+    return Status::Corruption(std::string("report.json: ") + e.what());
   }
 }
 

@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "base/files.h"
 #include "base/status.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
@@ -23,10 +24,10 @@ using tunesmith::Result;
 using tunesmith::Status;
 
 Result<nlohmann::json> ReadJson(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::Error("cannot read " + path);
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::Error(path + ": not valid JSON");
+  Result<std::string> text = tunesmith::base::ReadFile(path);
+  if (!text.ok()) return text.status();
+  nlohmann::json j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::Corruption(path + ": not valid JSON");
   return j;
 }
 

@@ -15,40 +15,8 @@ int Mod(int a, int m) { return ((a % m) + m) % m; }
 int Fold(int semitones) { return Mod(semitones + 6, 12) - 6; }
 int PitchClass(NoteName n) { return Mod(kNaturalPc[n.step] + n.alter, 12); }
 
-std::optional<int> StepOfLetter(char c) {
-  switch (std::toupper(static_cast<unsigned char>(c))) {
-    case 'C': return 0;
-    case 'D': return 1;
-    case 'E': return 2;
-    case 'F': return 3;
-    case 'G': return 4;
-    case 'A': return 5;
-    case 'B': return 6;
-  }
-  return std::nullopt;
-}
-
-struct QualitySpelling {
-  std::string_view text;
-  ChordQuality quality;
-};
-
-// Every quality suffix the corpora use, with the common alternatives.
-constexpr QualitySpelling kQualitySpellings[] = {
-    {"", ChordQuality::kMajor},          {"maj", ChordQuality::kMajor},
-    {"m", ChordQuality::kMinor},         {"min", ChordQuality::kMinor},        {"mi", ChordQuality::kMinor},
-    {"-", ChordQuality::kMinor},         {"7", ChordQuality::kDominant7},      {"7b9", ChordQuality::kDominant7},
-    {"m7", ChordQuality::kMinor7},       {"min7", ChordQuality::kMinor7},      {"-7", ChordQuality::kMinor7},
-    {"maj7", ChordQuality::kMajor7},     {"M7", ChordQuality::kMajor7},        {"ma7", ChordQuality::kMajor7},
-    {"6", ChordQuality::kMajor6},        {"m6", ChordQuality::kMinor6},        {"min6", ChordQuality::kMinor6},
-    {"dim", ChordQuality::kDiminished},  {"d", ChordQuality::kDiminished},     {"o", ChordQuality::kDiminished},
-    {"dim7", ChordQuality::kDiminished7}, {"d7", ChordQuality::kDiminished7},  {"o7", ChordQuality::kDiminished7},
-    {"aug", ChordQuality::kAugmented},   {"a", ChordQuality::kAugmented},      {"+", ChordQuality::kAugmented},
-    {"aug7", ChordQuality::kAugmented7}, {"a7", ChordQuality::kAugmented7},    {"+7", ChordQuality::kAugmented7},
-    {"7+", ChordQuality::kAugmented7},   {"m7b5", ChordQuality::kHalfDiminished},
-};
-
-// abc2midi's name for each quality, and the roman-numeral form (case, suffix).
+// abc::ChordSymbol's canonical quality (abc2midi's name) for each quality,
+// and the roman-numeral form (case, suffix).
 struct QualityForms {
   ChordQuality quality;
   const char* abc2midi;
@@ -82,27 +50,6 @@ std::string Accidentals(int alter, char sharp, char flat) {
   return alter >= 0 ? std::string(alter, sharp) : std::string(-alter, flat);
 }
 
-// "F#", "Bb", "f+" (the NMD writes sharps in bass notes as '+'): a letter and
-// its accidentals, all of `text`.
-std::optional<NoteName> ParseNoteName(std::string_view text, bool allow_lower) {
-  if (text.empty()) return std::nullopt;
-  if (!allow_lower && !std::isupper(static_cast<unsigned char>(text[0]))) return std::nullopt;
-  auto step = StepOfLetter(text[0]);
-  if (!step) return std::nullopt;
-  NoteName n{*step, 0};
-  for (char c : text.substr(1)) {
-    if (c == '#' || c == '+') {
-      ++n.alter;
-    } else if (c == 'b') {
-      --n.alter;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (n.alter < -2 || n.alter > 2) return std::nullopt;
-  return n;
-}
-
 // Reads [b|bb|#|##] at the front of `s`; returns the alteration and advances.
 int ReadDegreeAccidental(std::string_view& s) {
   int alter = 0;
@@ -115,78 +62,17 @@ int ReadDegreeAccidental(std::string_view& s) {
 
 }  // namespace
 
-std::optional<ChordSymbol> ParseChordSymbol(std::string_view text) {
-  std::string s;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) s += c;
-  }
-  if (s.empty() || !std::isupper(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  auto root_step = StepOfLetter(s[0]);
-  if (!root_step) return std::nullopt;
-
-  ChordSymbol chord;
-  chord.root.step = *root_step;
-  size_t i = 1;
-  // A root takes '#' or 'b' (never two 'b's: "Bbb" is not in the corpora, and
-  // "Cb" followed by "b..." would be ambiguous).
-  if (i < s.size() && (s[i] == '#' || s[i] == 'b')) {
-    chord.root.alter = s[i] == '#' ? 1 : -1;
-    ++i;
-  }
-  std::string_view rest = std::string_view(s).substr(i);
-  std::string_view quality_text = rest;
-  std::string_view bass_text;
-  size_t slash = rest.find('/');
-  if (slash != std::string_view::npos) {
-    quality_text = rest.substr(0, slash);
-    bass_text = rest.substr(slash + 1);
-  }
-
-  bool found = false;
-  for (const auto& q : kQualitySpellings) {
-    if (q.text == quality_text) {
-      chord.quality = q.quality;
-      found = true;
-      break;
-    }
-  }
-  if (!found) return std::nullopt;
-
-  if (slash != std::string_view::npos) {
-    if (bass_text == "dim" && chord.quality == ChordQuality::kMajor) {
-      chord.quality = ChordQuality::kDiminished;  // the NMD's "G/dim"
-    } else {
-      auto bass = ParseNoteName(bass_text, /*allow_lower=*/true);
-      if (!bass) return std::nullopt;
-      if (PitchClass(*bass) != PitchClass(chord.root)) chord.bass = *bass;
-    }
-  }
-  return chord;
-}
-
-std::string ChordName(const ChordSymbol& chord) {
-  std::string out(1, "CDEFGAB"[chord.root.step]);
-  out += Accidentals(chord.root.alter, '#', 'b');
-  out += FormsOf(chord.quality).abc2midi;
-  if (chord.bass) {
-    out += '/';
-    out += "CDEFGAB"[chord.bass->step];
-    out += Accidentals(chord.bass->alter, '#', 'b');
-  }
-  return out;
-}
-
-ChordSymbol WithoutDoubleAccidentals(const ChordSymbol& chord) {
-  auto respell = [](NoteName n) {
-    if (n.alter >= -1 && n.alter <= 1) return n;
-    int pc = PitchClass(n);
-    NoteName out{Mod(n.step + (n.alter > 0 ? 1 : -1), 7), 0};
-    out.alter = Fold(pc - kNaturalPc[out.step]);
-    return out;
+abc::ChordSymbol WithoutDoubleAccidentals(const abc::ChordSymbol& chord) {
+  auto respell = [](int* step, int* alter) {
+    if (*alter >= -1 && *alter <= 1) return;
+    const int pc = PitchClass(NoteName{*step, *alter});
+    const int new_step = Mod(*step + (*alter > 0 ? 1 : -1), 7);
+    *alter = Fold(pc - kNaturalPc[new_step]);
+    *step = new_step;
   };
-  ChordSymbol out = chord;
-  out.root = respell(chord.root);
-  if (chord.bass) out.bass = respell(*chord.bass);
+  abc::ChordSymbol out = chord;
+  respell(&out.root_step, &out.root_alter);
+  if (out.has_bass) respell(&out.bass_step, &out.bass_alter);
   return out;
 }
 
@@ -202,19 +88,37 @@ NoteName NoteOfDegree(Degree degree, NoteName tonic) {
   return NoteName{step, Fold(pc - kNaturalPc[step])};
 }
 
-ChordDegree ToDegrees(const ChordSymbol& chord, NoteName tonic) {
+std::optional<ChordDegree> ToDegrees(const abc::ChordSymbol& chord, NoteName tonic) {
+  // An alternative chord is not played: it never had a numeral.
+  if (chord.optional) return std::nullopt;
+  const QualityForms* forms = nullptr;
+  for (const auto& f : kQualityForms) {
+    if (chord.quality == f.abc2midi) forms = &f;
+  }
+  if (forms == nullptr) return std::nullopt;
+  const NoteName root{chord.root_step, chord.root_alter};
   ChordDegree d;
-  d.root = DegreeOf(chord.root, tonic);
-  d.quality = chord.quality;
-  if (chord.bass) d.bass = DegreeOf(*chord.bass, tonic);
+  d.root = DegreeOf(root, tonic);
+  d.quality = forms->quality;
+  if (chord.has_bass) {
+    const NoteName bass{chord.bass_step, chord.bass_alter};
+    if (PitchClass(bass) != PitchClass(root)) d.bass = DegreeOf(bass, tonic);
+  }
   return d;
 }
 
-ChordSymbol FromDegrees(const ChordDegree& chord, NoteName tonic) {
-  ChordSymbol c;
-  c.root = NoteOfDegree(chord.root, tonic);
-  c.quality = chord.quality;
-  if (chord.bass) c.bass = NoteOfDegree(*chord.bass, tonic);
+abc::ChordSymbol FromDegrees(const ChordDegree& chord, NoteName tonic) {
+  abc::ChordSymbol c;
+  const NoteName root = NoteOfDegree(chord.root, tonic);
+  c.root_step = root.step;
+  c.root_alter = root.alter;
+  c.quality = FormsOf(chord.quality).abc2midi;
+  if (chord.bass) {
+    const NoteName bass = NoteOfDegree(*chord.bass, tonic);
+    c.has_bass = true;
+    c.bass_step = bass.step;
+    c.bass_alter = bass.alter;
+  }
   return c;
 }
 

@@ -1,15 +1,20 @@
-// Chord symbols ("G", "F#m7", "D/F#") as tunesmith understands them, and their
-// tonic-relative form, the roman numeral ("I", "V7", "ii", "bVII", "I/3") that
-// the abc-token stream carries so that chords survive transposition.
+// The tonic-relative form of a chord symbol, the roman numeral ("I", "V7",
+// "ii", "bVII", "I/3") that the abc-token stream carries so that chords
+// survive transposition.
 //
-// The parser accepts the spellings of the corpora (the NMD's "D/f+" = D over
-// F#, "G/dim", the cleaned NMD's "Gd" = Gdim and "Ca" = Caug); ChordName writes
-// the spelling abc2midi understands ("Gdim", "Caug", "D/F#").
+// Chord symbols themselves are abc::ChordSymbol (abc/chord_symbol.h), parsed
+// once by the reader; this file only maps them to numerals and back. The
+// numerals cover the qualities of ChordQuality: an optional chord "(A7)" and
+// the qualities abc knows beyond them (9, 11, m9, maj9, sus2, sus4, 7sus4, 5)
+// have no numeral, and the normaliser drops them, as it always has, so that
+// the vocabulary and the bundled model stay as they are.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "abc/chord_symbol.h"
 
 namespace tunesmith::tokens {
 
@@ -35,14 +40,6 @@ struct NoteName {
   friend bool operator==(const NoteName&, const NoteName&) = default;
 };
 
-// A chord with letter names, in the key it is written in.
-struct ChordSymbol {
-  NoteName root;
-  ChordQuality quality = ChordQuality::kMajor;
-  std::optional<NoteName> bass;  // slash chord: the bass note (never the root itself)
-  friend bool operator==(const ChordSymbol&, const ChordSymbol&) = default;
-};
-
 // A scale degree relative to a tonic: degree 0..6 (I..VII) and its alteration
 // against the *major* scale on the tonic, whatever the mode (so the subtonic
 // of a dorian or minor tune is bVII, and the relative major of a minor is bIII).
@@ -60,26 +57,21 @@ struct ChordDegree {
   friend bool operator==(const ChordDegree&, const ChordDegree&) = default;
 };
 
-// Parses a chord symbol as the corpora write it. Whitespace is ignored.
-// nullopt for text that is not a chord: annotations ("D.C.", "p", "Fine"),
-// lone lowercase bass notes of the NMD ("f#"), alternative chords in
-// parentheses ("(A7)"), several chords in one symbol ("Dm G7"), and qualities
-// outside ChordQuality ("C9", "Csus4"). "7b9" is read as a plain dominant 7.
-std::optional<ChordSymbol> ParseChordSymbol(std::string_view text);
-
-// abc2midi's spelling: "F#m7", "Bbdim", "D/F#".
-std::string ChordName(const ChordSymbol& chord);
-
-// The same chord with double sharps and flats respelled on the next letter
-// (F##dim -> Gdim, Bbb -> A): chord names a player reads at sight.
-ChordSymbol WithoutDoubleAccidentals(const ChordSymbol& chord);
-
 // The degree of `note` over `tonic`, and back.
 Degree DegreeOf(NoteName note, NoteName tonic);
 NoteName NoteOfDegree(Degree degree, NoteName tonic);
 
-ChordDegree ToDegrees(const ChordSymbol& chord, NoteName tonic);
-ChordSymbol FromDegrees(const ChordDegree& chord, NoteName tonic);
+// `chord` over `tonic`; nullopt when it has no numeral (an optional chord, or
+// a quality outside ChordQuality). A bass note sounding the root is dropped
+// ("C/B#" is C).
+std::optional<ChordDegree> ToDegrees(const abc::ChordSymbol& chord, NoteName tonic);
+// The chord a numeral names over `tonic`, spelled with the letters of the
+// degrees (so possibly with double accidentals: see WithoutDoubleAccidentals).
+abc::ChordSymbol FromDegrees(const ChordDegree& chord, NoteName tonic);
+
+// The same chord with double sharps and flats respelled on the next letter
+// (F##dim -> Gdim, Bbb -> A): chord names a player reads at sight.
+abc::ChordSymbol WithoutDoubleAccidentals(const abc::ChordSymbol& chord);
 
 // "bVII", "V7", "ii", "viio7", "III+", "I/3", "V7/#4"... (no quotes). See
 // docs/tokens.md for the grammar. nullopt when a degree is altered by more

@@ -9,10 +9,10 @@ namespace tunesmith::tokens {
 namespace {
 
 Status CheckKey(const abc::Key& key, const std::string& where) {
-  if (key.none) return Status::Error(where + "K:none has no tonic to transpose to");
-  if (key.highland_pipes) return Status::Error(where + "K:HP (Highland pipes) is not supported");
+  if (key.none) return Status::NotSupported(where + "K:none has no tonic to transpose to");
+  if (key.highland_pipes) return Status::NotSupported(where + "K:HP (Highland pipes) is not supported");
   if (key.explicit_only || !key.extra.empty()) {
-    return Status::Error(where + "a key with explicit accidentals (K:" + key.ToString() + ") is not supported");
+    return Status::NotSupported(where + "a key with explicit accidentals (K:" + key.ToString() + ") is not supported");
   }
   return Status::Ok();
 }
@@ -22,7 +22,7 @@ Result<abc::Meter> NumericMeter(const abc::Meter& meter, const std::string& wher
   abc::Meter m = meter;
   switch (meter.symbol) {
     case abc::Meter::Symbol::kFree:
-      return Status::Error(where + "a free meter (M:none) has no bars to learn");
+      return Status::NotSupported(where + "a free meter (M:none) has no bars to learn");
     case abc::Meter::Symbol::kCommon:
       m.num = 4;
       m.den = 4;
@@ -35,7 +35,7 @@ Result<abc::Meter> NumericMeter(const abc::Meter& meter, const std::string& wher
       break;
   }
   m.symbol = abc::Meter::Symbol::kNumeric;
-  if (m.num <= 0 || m.den <= 0) return Status::Error(where + "meter " + meter.ToString() + " has no bar length");
+  if (m.num <= 0 || m.den <= 0) return Status::InvalidArgument(where + "meter " + meter.ToString() + " has no bar length");
   return m;
 }
 
@@ -68,9 +68,13 @@ std::string Where(const abc::Element& e) {
 
 void NormaliseChordSymbol(abc::Element& e, NormaliseStats* stats) {
   if (e.chord_symbol.empty()) return;
-  auto chord = ParseChordSymbol(e.chord_symbol);
-  if (chord && RomanNumeral(ToDegrees(*chord, NoteName{0, 0}))) {
-    e.chord_symbol = ChordName(*chord);
+  // Written over C and back: the chord as its numeral spells it (a bass note
+  // on the root dropped).
+  const NoteName c{0, 0};
+  auto chord = abc::ParseChordSymbol(e.chord_symbol);
+  auto degrees = chord ? ToDegrees(*chord, c) : std::nullopt;
+  if (degrees && RomanNumeral(*degrees)) {
+    e.chord_symbol = FromDegrees(*degrees, c).ToString();
     if (stats) ++stats->chord_symbols_kept;
   } else {
     e.chord_symbol.clear();
@@ -103,9 +107,9 @@ Result<abc::Tune> Normalise(const abc::Tune& tune, NormaliseStats* stats) {
       case abc::ElementKind::kNote:
       case abc::ElementKind::kRest:
         if (e.kind == abc::ElementKind::kNote && e.pitches.empty()) {
-          return Status::Error(Where(e) + "a chord without notes");
+          return Status::InvalidArgument(Where(e) + "a chord without notes");
         }
-        if (e.length <= abc::Rational(0)) return Status::Error(Where(e) + "a note or rest of no length");
+        if (e.length <= abc::Rational(0)) return Status::InvalidArgument(Where(e) + "a note or rest of no length");
         e.decorations.clear();
         e.annotations.clear();
         e.grace_notes.clear();
@@ -122,13 +126,13 @@ Result<abc::Tune> Normalise(const abc::Tune& tune, NormaliseStats* stats) {
         break;
       case abc::ElementKind::kEnding:
         if (!IsNumericEnding(e.text)) {
-          return Status::Error(Where(e) + "ending [" + e.text + " is not numbered (1, 2, 1,3, 1-2)");
+          return Status::InvalidArgument(Where(e) + "ending [" + e.text + " is not numbered (1, 2, 1,3, 1-2)");
         }
         out.body.push_back(std::move(e));
         break;
       case abc::ElementKind::kTuplet:
         if (e.tuplet.p <= 0 || e.tuplet.q <= 0 || e.tuplet.r <= 0) {
-          return Status::Error(Where(e) + "a tuplet of no notes");
+          return Status::InvalidArgument(Where(e) + "a tuplet of no notes");
         }
         out.body.push_back(std::move(e));
         break;
@@ -169,7 +173,7 @@ Result<abc::Tune> Normalise(const abc::Tune& tune, NormaliseStats* stats) {
         break;
     }
   }
-  if (!has_note) return Status::Error("the tune has no notes");
+  if (!has_note) return Status::InvalidArgument("the tune has no notes");
 
   if (Status s = CheckKey(out.key, ""); !s.ok()) return s;
   auto meter = NumericMeter(out.meter, "");

@@ -43,16 +43,17 @@ Result<std::vector<std::string>> AbcTokensOf(const abc::Tune& n) {
   std::vector<std::string> chord_tokens(n.body.size());
   for (size_t i = 0; i < n.body.size(); ++i) {
     if (n.body[i].chord_symbol.empty()) continue;
-    auto chord = ParseChordSymbol(n.body[i].chord_symbol);
-    auto token = chord ? FormatChordSymbol(ToDegrees(*chord, tonic)) : std::nullopt;
-    if (!token) return Status::Error("chord symbol \"" + n.body[i].chord_symbol + "\" has no numeral");
+    auto chord = abc::ParseChordSymbol(n.body[i].chord_symbol);
+    auto degrees = chord ? ToDegrees(*chord, tonic) : std::nullopt;
+    auto token = degrees ? FormatChordSymbol(*degrees) : std::nullopt;
+    if (!token) return Status::InvalidArgument("chord symbol \"" + n.body[i].chord_symbol + "\" has no numeral");
     chord_tokens[i] = *token;
   }
 
   auto in_c = Transpose(n, NoteName{0, 0});
-  if (!in_c.ok()) return Status::Error("cannot transpose to C: " + in_c.status().message());
+  if (!in_c.ok()) return in_c.status().WithPrefix("cannot transpose to C: ");
   if (in_c->body.size() != n.body.size()) {
-    return Status::Error("transposition changed the number of elements (" + std::to_string(n.body.size()) +
+    return Status::InvalidArgument("transposition changed the number of elements (" + std::to_string(n.body.size()) +
                          " -> " + std::to_string(in_c->body.size()) + ")");
   }
 
@@ -80,7 +81,7 @@ Result<std::vector<std::string>> AbcTokensOf(const abc::Tune& n) {
           out.push_back("]");
         }
         auto duration = FormatDuration(e.length / kEighth);
-        if (!duration) return Status::Error("a note of length " + e.length.ToString() + " has no duration token");
+        if (!duration) return Status::InvalidArgument("a note of length " + e.length.ToString() + " has no duration token");
         if (!duration->empty()) out.push_back(*duration);
         if (e.tie && e.kind == abc::ElementKind::kNote) out.push_back("-");
         break;
@@ -145,7 +146,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     e.length = kEighth;
     const bool is_note = e.kind == abc::ElementKind::kNote;
     if (pending_chord) {
-      e.chord_symbol = ChordName(WithoutDoubleAccidentals(FromDegrees(*pending_chord, NoteName{0, 0})));
+      e.chord_symbol = WithoutDoubleAccidentals(FromDegrees(*pending_chord, NoteName{0, 0})).ToString();
       chords.push_back(pending_chord);
       pending_chord.reset();
     } else {
@@ -164,9 +165,9 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     const std::string& text = tokens[i];
     if (text == "</s>") break;
     if (text == "<pad>") continue;
-    if (text == "<s>" || text == "<unk>") return Status::Error(TokenError(i, text, "not allowed inside a tune"));
+    if (text == "<s>" || text == "<unk>") return Status::InvalidArgument(TokenError(i, text, "not allowed inside a tune"));
     auto token = ParseToken(text);
-    if (!token) return Status::Error(TokenError(i, text, "not an abc token"));
+    if (!token) return Status::InvalidArgument(TokenError(i, text, "not an abc token"));
 
     if (!header_done) {
       if (token->cls == TokenClass::kMeter && !meter) {
@@ -181,18 +182,18 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         rhythm = token->rhythm;
         continue;
       }
-      if (!meter) return Status::Error(TokenError(i, text, "the tune has no M: token before its body"));
-      if (!mode) return Status::Error(TokenError(i, text, "the tune has no K: token before its body"));
+      if (!meter) return Status::InvalidArgument(TokenError(i, text, "the tune has no M: token before its body"));
+      if (!mode) return Status::InvalidArgument(TokenError(i, text, "the tune has no K: token before its body"));
       header_done = true;
     }
 
     const bool keeps_tie = token->cls == TokenClass::kDuration;
     if (in_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kChordEnd) {
-      return Status::Error(TokenError(i, text, "only pitches and ] may follow ["));
+      return Status::InvalidArgument(TokenError(i, text, "only pitches and ] may follow ["));
     }
     if (pending_chord && !in_chord && token->cls != TokenClass::kPitch && token->cls != TokenClass::kRest &&
         token->cls != TokenClass::kChordStart) {
-      return Status::Error(TokenError(pending_chord_index, tokens[pending_chord_index],
+      return Status::InvalidArgument(TokenError(pending_chord_index, tokens[pending_chord_index],
                                       "a chord symbol must be followed by a note, a rest or ["));
     }
     // The reader drops a broken-rhythm mark without a note or rest on each side
@@ -200,12 +201,12 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     if (pending_broken && token->cls != TokenClass::kPitch && token->cls != TokenClass::kRest &&
         token->cls != TokenClass::kChordStart && token->cls != TokenClass::kChordEnd &&
         token->cls != TokenClass::kChordSymbol && token->cls != TokenClass::kTuplet) {
-      return Status::Error(TokenError(*pending_broken, tokens[*pending_broken],
+      return Status::InvalidArgument(TokenError(*pending_broken, tokens[*pending_broken],
                                       "broken rhythm must be followed by a note or rest"));
     }
     // A meter or key before any note is the tune's own: it belongs in the header.
     if (!sounded && (token->cls == TokenClass::kInlineMeter || token->cls == TokenClass::kInlineKey)) {
-      return Status::Error(TokenError(i, text, "a meter or key change before the first note"));
+      return Status::InvalidArgument(TokenError(i, text, "a meter or key change before the first note"));
     }
 
     abc::Element e;
@@ -214,7 +215,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
       case TokenClass::kMeter:
       case TokenClass::kMode:
       case TokenClass::kRhythm:
-        return Status::Error(TokenError(i, text, "a header token inside the body"));
+        return Status::InvalidArgument(TokenError(i, text, "a header token inside the body"));
       case TokenClass::kPitch:
         if (in_chord) {
           chord_pitches.push_back(token->pitch);
@@ -230,9 +231,9 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         sizable = tieable = -1;
         continue;
       case TokenClass::kChordEnd:
-        if (!in_chord) return Status::Error(TokenError(i, text, "] without ["));
+        if (!in_chord) return Status::InvalidArgument(TokenError(i, text, "] without ["));
         // One pitch in brackets is a plain note: the encoder never writes it.
-        if (chord_pitches.size() < 2) return Status::Error(TokenError(i, text, "a chord [ ] holds two pitches or more"));
+        if (chord_pitches.size() < 2) return Status::InvalidArgument(TokenError(i, text, "a chord [ ] holds two pitches or more"));
         in_chord = false;
         e.kind = abc::ElementKind::kNote;
         e.pitches = std::move(chord_pitches);
@@ -244,11 +245,11 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         add_sounding(std::move(e));
         continue;
       case TokenClass::kDuration:
-        if (sizable < 0) return Status::Error(TokenError(i, text, "a duration must follow a note, rest or ]"));
+        if (sizable < 0) return Status::InvalidArgument(TokenError(i, text, "a duration must follow a note, rest or ]"));
         t.body[sizable].length = kEighth * token->duration;
         break;
       case TokenClass::kTie:
-        if (tieable < 0) return Status::Error(TokenError(i, text, "a tie must follow a note or ]"));
+        if (tieable < 0) return Status::InvalidArgument(TokenError(i, text, "a tie must follow a note or ]"));
         t.body[tieable].tie = true;
         break;
       case TokenClass::kBar:
@@ -269,7 +270,7 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
       case TokenClass::kBroken:
         if (t.body.empty() || (t.body.back().kind != abc::ElementKind::kNote &&
                                t.body.back().kind != abc::ElementKind::kRest)) {
-          return Status::Error(TokenError(i, text, "broken rhythm must follow a note or rest"));
+          return Status::InvalidArgument(TokenError(i, text, "broken rhythm must follow a note or rest"));
         }
         pending_broken = i;
         e.kind = abc::ElementKind::kBrokenRhythm;
@@ -304,15 +305,15 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
     if (!keeps_tie) tieable = -1;
   }
   if (!header_done) {
-    if (!meter) return Status::Error("the tokens have no M: token");
-    if (!mode) return Status::Error("the tokens have no K: token");
+    if (!meter) return Status::InvalidArgument("the tokens have no M: token");
+    if (!mode) return Status::InvalidArgument("the tokens have no K: token");
   }
-  if (in_chord) return Status::Error("the tokens end inside a chord [ ...");
+  if (in_chord) return Status::InvalidArgument("the tokens end inside a chord [ ...");
   if (pending_broken) {
-    return Status::Error(TokenError(*pending_broken, tokens[*pending_broken], "broken rhythm at the end, on no note"));
+    return Status::InvalidArgument(TokenError(*pending_broken, tokens[*pending_broken], "broken rhythm at the end, on no note"));
   }
   if (pending_chord) {
-    return Status::Error(TokenError(pending_chord_index, tokens[pending_chord_index],
+    return Status::InvalidArgument(TokenError(pending_chord_index, tokens[pending_chord_index],
                                     "a chord symbol at the end, on no note"));
   }
 
@@ -363,7 +364,7 @@ Result<abc::Tune> MoveToKey(const abc::Tune& tune, const std::vector<std::option
   if (!moved.ok()) return moved.status();
   if (moved->body.size() == chords.size()) {
     for (size_t i = 0; i < chords.size(); ++i) {
-      if (chords[i]) moved->body[i].chord_symbol = ChordName(WithoutDoubleAccidentals(FromDegrees(*chords[i], tonic)));
+      if (chords[i]) moved->body[i].chord_symbol = WithoutDoubleAccidentals(FromDegrees(*chords[i], tonic)).ToString();
     }
   }
   return moved;
@@ -400,7 +401,7 @@ Result<abc::Tune> DecodeChars(const std::vector<std::string>& tokens, const Deco
     const std::string& t = tokens[i];
     if (t == "</s>") break;
     if (t == "<pad>") continue;
-    if (t.size() != 1) return Status::Error(TokenError(i, t, "a char token is one character"));
+    if (t.size() != 1) return Status::InvalidArgument(TokenError(i, t, "a char token is one character"));
     text += t;
   }
   std::string abc_text = "X:" + std::to_string(options.x) + "\nT:" + options.title + "\n" + text;
@@ -414,7 +415,7 @@ Result<abc::Tune> DecodeChars(const std::vector<std::string>& tokens, const Deco
         break;
       }
     }
-    return Status::Error(why);
+    return Status::InvalidArgument(why);
   }
   abc::Tune tune = std::move(read.tunes[0]);
   if (options.tonic) return Transpose(tune, *options.tonic);

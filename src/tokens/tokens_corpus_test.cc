@@ -25,9 +25,11 @@ namespace fs = std::filesystem;
 
 // A chord symbol as a numeral over `tonic`; "" when it is no chord we model.
 std::string Numeral(const std::string& symbol, NoteName tonic) {
-  auto chord = ParseChordSymbol(symbol);
+  auto chord = abc::ParseChordSymbol(symbol);
   if (!chord) return "";
-  return RomanNumeral(ToDegrees(*chord, tonic)).value_or("?");
+  auto degrees = ToDegrees(*chord, tonic);
+  if (!degrees) return "";
+  return RomanNumeral(*degrees).value_or("?");
 }
 
 // Bar lines and endings in order: "|", "|:", "[1", ... ("[|" counts as "||").

@@ -38,7 +38,7 @@ Result<std::string> Unescape(std::string_view line, int line_number) {
       continue;
     }
     if (++i == line.size()) {
-      return Status::Error("vocabulary line " + std::to_string(line_number) + ": lone '\\' at the end");
+      return Status::Corruption("vocabulary line " + std::to_string(line_number) + ": lone '\\' at the end");
     }
     switch (line[i]) {
       case '\\': out += '\\'; break;
@@ -47,7 +47,7 @@ Result<std::string> Unescape(std::string_view line, int line_number) {
       case 't': out += '\t'; break;
       case 's': out += ' '; break;
       default:
-        return Status::Error("vocabulary line " + std::to_string(line_number) + ": unknown escape '\\" +
+        return Status::Corruption("vocabulary line " + std::to_string(line_number) + ": unknown escape '\\" +
                              std::string(1, line[i]) + "'");
     }
   }
@@ -117,11 +117,11 @@ Result<Vocabulary> Vocabulary::Deserialize(std::string_view text) {
     start = end + 1;
   }
   if (lines.empty() || !lines[0].starts_with(kKindPrefix)) {
-    return Status::Error("vocabulary: the first line must be 'kind abc-token' or 'kind char'");
+    return Status::Corruption("vocabulary: the first line must be 'kind abc-token' or 'kind char'");
   }
   auto kind = ParseTokenizerKind(std::string_view(lines[0]).substr(kKindPrefix.size()));
-  if (!kind) return Status::Error("vocabulary: unknown kind '" + lines[0].substr(kKindPrefix.size()) + "'");
-  if (lines.size() < 1 + kSpecials.size()) return Status::Error("vocabulary: fewer than the four special tokens");
+  if (!kind) return Status::Corruption("vocabulary: unknown kind '" + lines[0].substr(kKindPrefix.size()) + "'");
+  if (lines.size() < 1 + kSpecials.size()) return Status::Corruption("vocabulary: fewer than the four special tokens");
 
   std::vector<std::string> tokens;
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -130,16 +130,16 @@ Result<Vocabulary> Vocabulary::Deserialize(std::string_view text) {
     size_t id = i - 1;
     if (id < kSpecials.size()) {
       if (*token != kSpecials[id]) {
-        return Status::Error("vocabulary: id " + std::to_string(id) + " must be " + kSpecials[id] + ", found '" +
+        return Status::Corruption("vocabulary: id " + std::to_string(id) + " must be " + kSpecials[id] + ", found '" +
                              *token + "'");
       }
       continue;
     }
     if (!tokens.empty() && !(tokens.back() < *token)) {
-      return Status::Error("vocabulary line " + std::to_string(i + 1) + ": tokens are not sorted or repeat ('" +
+      return Status::Corruption("vocabulary line " + std::to_string(i + 1) + ": tokens are not sorted or repeat ('" +
                            *token + "')");
     }
-    if (IsSpecial(*token)) return Status::Error("vocabulary: special token '" + *token + "' repeated");
+    if (IsSpecial(*token)) return Status::Corruption("vocabulary: special token '" + *token + "' repeated");
     tokens.push_back(std::move(token).value());
   }
   return Vocabulary(*kind, std::move(tokens));

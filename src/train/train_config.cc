@@ -10,7 +10,7 @@ namespace tunesmith::train {
 namespace {
 
 Status ReadOptions(const nlohmann::json& j, TrainOptions& o) {
-  if (!j.is_object()) return Status::Error("train: expected a JSON object");
+  if (!j.is_object()) return Status::InvalidArgument("train: expected a JSON object");
   for (const auto& [key, v] : j.items()) {
     if (key == "batching") {
       const std::string m = v.get<std::string>();
@@ -19,7 +19,7 @@ Status ReadOptions(const nlohmann::json& j, TrainOptions& o) {
       } else if (m == "stream") {
         o.batching = corpus::BatchMode::kStream;
       } else {
-        return Status::Error("train.batching: '" + m + "' is not one of: tunes, stream");
+        return Status::InvalidArgument("train.batching: '" + m + "' is not one of: tunes, stream");
       }
     } else if (key == "schedule") {
       const std::string s = v.get<std::string>();
@@ -28,7 +28,7 @@ Status ReadOptions(const nlohmann::json& j, TrainOptions& o) {
       } else if (s == "constant") {
         o.schedule = Schedule::kConstant;
       } else {
-        return Status::Error("train.schedule: '" + s + "' is not one of: cosine, constant");
+        return Status::InvalidArgument("train.schedule: '" + s + "' is not one of: cosine, constant");
       }
     } else if (key == "batch_size") { o.batch_size = v.get<int>();
     } else if (key == "seq_len") { o.seq_len = v.get<int>();
@@ -45,12 +45,12 @@ Status ReadOptions(const nlohmann::json& j, TrainOptions& o) {
     } else if (key == "log_every") { o.log_every = v.get<int>();
     } else if (key == "checkpoint_minutes") { o.checkpoint_minutes = v.get<double>();
     } else {
-      return Status::Error("train: unknown key '" + key + "'");
+      return Status::InvalidArgument("train: unknown key '" + key + "'");
     }
   }
   if (o.batch_size <= 0 || o.seq_len <= 0 || o.epochs <= 0 || o.eval_batch_size <= 0 || o.log_every <= 0)
-    return Status::Error("train: batch_size, seq_len, epochs, eval_batch_size and log_every must be positive");
-  if (o.lr <= 0) return Status::Error("train: lr must be positive");
+    return Status::InvalidArgument("train: batch_size, seq_len, epochs, eval_batch_size and log_every must be positive");
+  if (o.lr <= 0) return Status::InvalidArgument("train: lr must be positive");
   return Status::Ok();
 }
 
@@ -80,7 +80,7 @@ nlohmann::json TrainConfigToJson(const TrainConfig& c) {
 }
 
 Result<TrainConfig> TrainConfigFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) return Status::Error("config: expected a JSON object");
+  if (!j.is_object()) return Status::InvalidArgument("config: expected a JSON object");
   TrainConfig c;
   try {
     for (const auto& [key, v] : j.items()) {
@@ -91,7 +91,7 @@ Result<TrainConfig> TrainConfigFromJson(const nlohmann::json& j) {
         } else if (name == "char") {
           c.tokenizer = tokens::TokenizerKind::kChar;
         } else {
-          return Status::Error("config: tokenizer '" + name + "' is not one of: abc-token, char");
+          return Status::InvalidArgument("config: tokenizer '" + name + "' is not one of: abc-token, char");
         }
       } else if (key == "model") {
         // A preset names the context columns the model reads
@@ -107,7 +107,7 @@ Result<TrainConfig> TrainConfigFromJson(const nlohmann::json& j) {
             const int columns = kind == "bars" ? tokens::kBarColumns : tokens::kContextColumns;
             mj["positions"] = tokens::ContextSizes(columns, -1);
           } else {
-            return Status::Error("config: model.positions '" + kind + "' is not one of: none, bars, lookback");
+            return Status::InvalidArgument("config: model.positions '" + kind + "' is not one of: none, bars, lookback");
           }
         }
         auto m = model::ModelConfigFromJson(mj);
@@ -119,11 +119,11 @@ Result<TrainConfig> TrainConfigFromJson(const nlohmann::json& j) {
       } else if (key == "comment") {
         // Free text for people reading the preset.
       } else {
-        return Status::Error("config: unknown key '" + key + "' (known: tokenizer, model, train, comment)");
+        return Status::InvalidArgument("config: unknown key '" + key + "' (known: tokenizer, model, train, comment)");
       }
     }
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error(std::string("config: ") + e.what());
+    return Status::InvalidArgument(std::string("config: ") + e.what());
   }
   return c;
 }
@@ -144,18 +144,18 @@ Result<TrainConfig> LoadTrainConfig(const std::string& name_or_path, const std::
         break;
       }
     }
-    if (path.empty()) return Status::Error("config '" + name_or_path + "' not found; looked for the file and for:" + tried);
+    if (path.empty()) return Status::NotFound("config '" + name_or_path + "' not found; looked for the file and for:" + tried);
   }
   std::ifstream in(path);
-  if (!in) return Status::Error("cannot read config " + path);
+  if (!in) return Status::IOError("cannot read config " + path);
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& e) {
-    return Status::Error("config " + path + ": " + e.what());
+    return Status::InvalidArgument("config " + path + ": " + e.what());
   }
   auto config = TrainConfigFromJson(j);
-  if (!config.ok()) return Status::Error("config " + path + ": " + config.status().message());
+  if (!config.ok()) return config.status().WithPrefix("config " + path + ": ");
   if (resolved_path) *resolved_path = path;
   return config;
 }

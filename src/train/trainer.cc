@@ -95,9 +95,9 @@ Result<TrainConfig> ReadResumeConfig(const std::string& out, uint64_t* seed) {
   auto ckpt = model::ReadCheckpoint(LastPath(out));
   if (!ckpt.ok()) return ckpt.status();
   if (ckpt->train_config.is_null() || ckpt->train_state.is_null())
-    return Status::Error(LastPath(out) + " holds no training state to resume from");
+    return Status::InvalidArgument(LastPath(out) + " holds no training state to resume from");
   auto config = TrainConfigFromJson(ckpt->train_config);
-  if (!config.ok()) return Status::Error(LastPath(out) + ": " + config.status().message());
+  if (!config.ok()) return config.status().WithPrefix(LastPath(out) + ": ");
   if (seed) *seed = ckpt->train_state.value("seed", uint64_t{1});
   return config;
 }
@@ -221,14 +221,14 @@ Result<TrainSummary> Trainer::Run() {
              {"tok_s", s.tokens_per_second}});
     return s;
   } catch (const c10::Error& e) {
-    return Status::Error(std::string("training failed in LibTorch: ") + e.what_without_backtrace());
+    return Status::IOError(std::string("training failed in LibTorch: ") + e.what_without_backtrace());
   } catch (const std::exception& e) {
-    return Status::Error(std::string("training failed: ") + e.what());
+    return Status::IOError(std::string("training failed: ") + e.what());
   }
 }
 
 Status Trainer::Start() {
-  if (data_.train.empty() || data_.valid.empty()) return Status::Error("training needs tunes in the train and valid splits");
+  if (data_.train.empty() || data_.valid.empty()) return Status::InvalidArgument("training needs tunes in the train and valid splits");
   torch::manual_seed(run_.seed);
   auto made = model::MakeModel(config_.model);
   if (!made.ok()) return made.status();
@@ -245,7 +245,7 @@ Status Trainer::Start() {
   bo.seed = run_.seed;
   if (config_.model.has_positions()) {
     if (config_.tokenizer != tokens::TokenizerKind::kAbcToken) {
-      return Status::Error("musical positions need the abc-token tokenizer");
+      return Status::InvalidArgument("musical positions need the abc-token tokenizer");
     }
     // A share of the training tunes is read without its part lengths, as in
     // free-form generation (docs/training.md).
@@ -256,14 +256,14 @@ Status Trainer::Start() {
   try {
     batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo, Features(train_features_));
   } catch (const std::invalid_argument& e) {
-    return Status::Error(std::string("training data: ") + e.what());
+    return Status::InvalidArgument(std::string("training data: ") + e.what());
   }
   if (run_.resume) {
     Status st = LoadLast();
     if (!st.ok()) return st;
   }
   metrics_ = std::fopen(MetricsPath(run_.out).c_str(), run_.resume ? "a" : "w");
-  if (!metrics_) return Status::Error("cannot write " + MetricsPath(run_.out) + ": " + std::strerror(errno));
+  if (!metrics_) return Status::IOError("cannot write " + MetricsPath(run_.out) + ": " + std::strerror(errno));
   LogJson({{"kind", run_.resume ? "resume" : "start"}, {"step", step_}, {"config", TrainConfigToJson(config_)},
            {"seed", run_.seed}, {"threads", at::get_num_threads()},
            {"train_tunes", data_.train.size()}, {"valid_tunes", data_.valid.size()},
@@ -384,19 +384,19 @@ Status Trainer::SaveLast() {
 Status Trainer::LoadLast() {
   const std::string path = LastPath(run_.out);
   auto ckpt = model::ReadCheckpoint(path);
-  if (!ckpt.ok()) return Status::Error(ckpt.status().message() + " (HINT: run without --resume to start afresh)");
+  if (!ckpt.ok()) return ckpt.status().WithMessage(ckpt.status().message() + " (HINT: run without --resume to start afresh)");
   if (ckpt->corpus_fingerprint != data_.corpus_fingerprint) {
-    return Status::Error(path + " was trained on another corpus split (fingerprint " + ckpt->corpus_fingerprint +
+    return Status::InvalidArgument(path + " was trained on another corpus split (fingerprint " + ckpt->corpus_fingerprint +
                          ", now " + data_.corpus_fingerprint + "): HINT pass the same --corpus paths, or drop --resume");
   }
   if (ckpt->vocabulary != data_.vocabulary.Serialize())
-    return Status::Error(path + ": its vocabulary differs from this corpus's: HINT pass the same --corpus, or drop --resume");
+    return Status::InvalidArgument(path + ": its vocabulary differs from this corpus's: HINT pass the same --corpus, or drop --resume");
   if (model::ModelConfigToJson(ckpt->model) != model::ModelConfigToJson(config_.model))
-    return Status::Error(path + ": its model config differs from the one asked for: HINT drop --config when resuming");
+    return Status::InvalidArgument(path + ": its model config differs from the one asked for: HINT drop --config when resuming");
   if (ckpt->optimizer.empty() || ckpt->rng.empty() || ckpt->train_state.is_null())
-    return Status::Error(path + " holds no training state (is it a best-model file?)");
+    return Status::InvalidArgument(path + " holds no training state (is it a best-model file?)");
   Status st = model::LoadWeights(*model_, ckpt->weights);
-  if (!st.ok()) return Status::Error(path + ": " + st.message());
+  if (!st.ok()) return st.WithPrefix(path + ": ");
   {
     torch::serialize::InputArchive archive;
     std::istringstream in(ckpt->optimizer);
@@ -423,7 +423,7 @@ Status Trainer::LoadLast() {
   carried_ = model::State();
   if (s.contains("stream_state_tensors")) {
     auto it = ckpt->extras.find(kStreamStateExtra);
-    if (it == ckpt->extras.end()) return Status::Error(path + ": the stream state is missing");
+    if (it == ckpt->extras.end()) return Status::Corruption(path + ": the stream state is missing");
     carried_.tensors = LoadTensors(it->second, s.at("stream_state_tensors").get<size_t>(), run_.device);
   }
   LoadRng(ckpt->rng);

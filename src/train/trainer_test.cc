@@ -208,7 +208,9 @@ TEST_F(TrainerTest, ResumeWithoutLastFileIsAClearError) {
   r.resume = true;
   auto s = Trainer(TinyConfig(corpus::BatchMode::kTunes), ToyData(), r).Run();
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.status().message().find("cannot open checkpoint"), std::string::npos) << s.status().message();
+  EXPECT_TRUE(s.status().IsNotFound()) << s.status().ToString();
+  EXPECT_NE(s.status().message().find("checkpoint: cannot open"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("HINT: run without --resume"), std::string::npos) << s.status().message();
 }
 
 TEST_F(TrainerTest, EarlyStoppingStopsWhenValidationStopsImproving) {
