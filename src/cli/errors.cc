@@ -11,7 +11,10 @@ std::string ExitCodesHelp() {
 
 int Fail(const std::string& command, const Status& status) {
   std::cerr << command << ": " << status.message() << "\n";
-  return kExitUsage;
+  if (status.IsNotFound()) return kExitNotFound;
+  if (status.IsCorruption()) return kExitCorrupt;
+  if (status.IsIOError()) return kExitIO;
+  return kExitUsage;  // invalid argument, not supported
 }
 
 }  // namespace tunesmith::cli

@@ -58,7 +58,7 @@ int RunGenerate(GenerateArgs a) {
   std::optional<corpus::Corpus> index_corpus;
   if (!a.corpus.empty()) {
     auto c = corpus::LoadCorpus(a.corpus);
-    if (!c.ok()) return Fail(me, Status::Error("--corpus: " + c.status().message()));
+    if (!c.ok()) return Fail(me, c.status().WithPrefix("--corpus: "));
     index_corpus = std::move(*c);
   }
   auto composer = gen::Composer::Open(a.model, index_corpus ? &*index_corpus : nullptr);
@@ -113,7 +113,7 @@ int RunGenerate(GenerateArgs a) {
     nlohmann::json midi_check = nullptr;
     if (!a.out.empty()) {
       auto written = writer.Write(t.abc, std::to_string(t.index + 1) + "-" + render::Slug(t.title));
-      if (!written.ok()) return Fail(me, Status::Error("tune " + std::to_string(t.index + 1) + ": " + written.status().message()));
+      if (!written.ok()) return Fail(me, written.status().WithPrefix("tune " + std::to_string(t.index + 1) + ": "));
       for (const auto& [format, path] : written->paths) paths[format] = path;
       if (written->midi_converted) {
         if (written->midi_error.empty()) {

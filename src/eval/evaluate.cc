@@ -76,7 +76,7 @@ Result<std::vector<JudgedTune>> ReadTunesToJudge(const std::vector<std::string>&
       tunes.push_back(std::move(s));
     }
   }
-  if (tunes.empty()) return Status::Error("no tune (no X: line) in the --tunes files");
+  if (tunes.empty()) return Status::InvalidArgument("no tune (no X: line) in the --tunes files");
   return tunes;
 }
 
@@ -85,7 +85,7 @@ Result<Evaluation> Evaluate(const EvaluateOptions& options, const std::function<
   ev.options = options;
   EvaluateOptions& o = ev.options;
   if (o.samples < 1 || o.request.batch_size < 1 || o.examples < 0) {
-    return Status::Error("--samples and --batch-size must be at least 1");
+    return Status::InvalidArgument("--samples and --batch-size must be at least 1");
   }
   auto note = [&](const std::string& text) {
     say(text);
@@ -168,7 +168,7 @@ Result<Evaluation> Evaluate(const EvaluateOptions& options, const std::function<
   // The tunes judged: read from --tunes files, or sampled from the model.
   if (!o.tunes.empty()) {
     auto read = ReadTunesToJudge(o.tunes);
-    if (!read.ok()) return Status::Error("--tunes: " + read.status().message());
+    if (!read.ok()) return read.status().WithPrefix("--tunes: ");
     ev.tunes = std::move(*read);
     say(std::to_string(ev.tunes.size()) + " tunes read from --tunes");
   } else {

@@ -143,14 +143,14 @@ Result<std::unique_ptr<Composer>> Composer::Open(const std::string& model_path, 
   m.corpus_fingerprint = impl->loaded.checkpoint.corpus_fingerprint;
 
   auto table = KeyTableFromExtras(impl->loaded.checkpoint.extras);
-  if (!table.ok()) return Status::Error(path + ": " + table.status().message());
+  if (!table.ok()) return table.status().WithPrefix(path + ": ");
   impl->key_table = std::move(*table);
 
   // The novelty index: the checkpoint's (the model's own training split),
   // else one of the corpus's train split, else none.
   auto stored = NoveltyIndexFromExtras(impl->loaded.checkpoint.extras);
   if (!stored.ok()) {
-    if (!corpus) return Status::Error(path + ": " + stored.status().message());
+    if (!corpus) return stored.status().WithPrefix(path + ": ");
     impl->notes.push_back("the checkpoint's novelty index is damaged (" + stored.status().message() +
                           "); using the corpus's train split");
   } else if (stored->has_value() && ((*stored)->has_notes() || !corpus)) {
@@ -182,10 +182,10 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
                                       const std::function<void(int, int)>& progress) const {
   const tokens::Vocabulary& vocab = impl_->loaded.vocabulary;
   const tokens::TokenizerKind kind = vocab.kind();
-  if (request.count < 1) return Status::Error("the count of tunes must be at least 1");
-  if (request.candidates < 1 || request.candidates > 64) return Status::Error("candidates must be in 1..64");
-  if (request.novelty_threshold < 0) return Status::Error("the novelty threshold must be at least 1 bar (0: no guard)");
-  if (request.batch_size < 1) return Status::Error("the batch size must be at least 1");
+  if (request.count < 1) return Status::InvalidArgument("the count of tunes must be at least 1");
+  if (request.candidates < 1 || request.candidates > 64) return Status::InvalidArgument("candidates must be in 1..64");
+  if (request.novelty_threshold < 0) return Status::InvalidArgument("the novelty threshold must be at least 1 bar (0: no guard)");
+  if (request.batch_size < 1) return Status::InvalidArgument("the batch size must be at least 1");
 
   Composition c;
   c.seed_drawn = !request.seed.has_value();
@@ -225,7 +225,7 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
         c.tunes.push_back(std::move(out));
       }
     } catch (const c10::Error& e) {
-      return Status::Error(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
+      return Status::IOError(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
     }
     c.method = "plain (no grammar mask)";
     c.structure = "free form";
@@ -261,7 +261,7 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
   std::string parts = request.parts;
   if (parts.empty() && request.bars == 0) parts = "AABB";
   if (parts == "free") {
-    if (request.bars > 0) return Status::Error("--bars does not apply to --parts free (use --min-bars)");
+    if (request.bars > 0) return Status::InvalidArgument("--bars does not apply to --parts free (use --min-bars)");
     parts.clear();
   }
   auto structure = ParseStructure(parts, request.bars);
@@ -289,7 +289,7 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
     if (key->mode) {
       const std::string mode_token = tokens::FormatMode(*key->mode);
       if (!grammar.mode.empty() && grammar.mode != mode_token) {
-        return Status::Error("--key " + request.key + " names the mode " + abc::ModeName(*key->mode) +
+        return Status::InvalidArgument("--key " + request.key + " names the mode " + abc::ModeName(*key->mode) +
                              " but --mode says " + grammar.mode.substr(2));
       }
       if (Status s = need_token(ModeToken(abc::ModeName(*key->mode), vocab), &grammar.mode); !s.ok()) return s;
@@ -308,13 +308,13 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
   if (!request.prime.empty()) {
     if (grammar.meter.empty()) {
       if (Status s = need_token(MeterToken("4/4", vocab), &grammar.meter); !s.ok()) {
-        return Status::Error("--prime without --meter reads the fragment in 4/4: " + s.message());
+        return s.WithPrefix("--prime without --meter reads the fragment in 4/4: ");
       }
       c.notes.push_back("--prime: reading the fragment in M:4/4 (give --meter to change it)");
     }
     if (grammar.mode.empty()) {
       if (Status s = need_token(ModeToken("maj", vocab), &grammar.mode); !s.ok()) {
-        return Status::Error("--prime without --mode reads the fragment in major: " + s.message());
+        return s.WithPrefix("--prime without --mode reads the fragment in major: ");
       }
       c.notes.push_back("--prime: reading the fragment in major (give --mode or --key to change it)");
     }
@@ -361,7 +361,7 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
     if (!drawn.ok()) return drawn.status();
     sampled = std::move(*drawn);
   } catch (const c10::Error& e) {
-    return Status::Error(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
+    return Status::IOError(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
   }
   c.seconds = Seconds(started);
 
@@ -393,7 +393,7 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
     auto written = WriteGeneratedTune(out.tokens, text);
     if (!written.ok()) {
       // The grammar mask rules this out; say which tune if it ever happens.
-      return Status::Error("tune " + std::to_string(t.index + 1) + ": " + written.status().message());
+      return written.status().WithPrefix("tune " + std::to_string(t.index + 1) + ": ");
     }
     out.abc = written->abc;
     out.key = NoteNameString(t.tonic) +

@@ -89,7 +89,7 @@ Status ApplyWindow(Slot& s, const std::string& instrument) {
   if (!s.window) return Status::Ok();
   Status st = s.mask()->SetPitchRange(s.window->lowest, s.window->highest);
   s.window.reset();
-  if (!st.ok()) return Status::Error("the " + instrument + "'s range cannot hold the tune: " + st.message());
+  if (!st.ok()) return st.WithPrefix("the " + instrument + "'s range cannot hold the tune: ");
   return Status::Ok();
 }
 
@@ -107,22 +107,22 @@ Generator::Generator(std::shared_ptr<model::LanguageModel> model, tokens::Vocabu
 
 Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& options,
                                                      const std::function<void(int, int)>& progress) const {
-  if (options.grammar_mask && !rules_) return Status::Error("the grammar mask needs grammar rules (an abc-token model)");
-  if (!options.grammar_mask && !options.prime.empty()) return Status::Error("a prime needs the grammar mask");
+  if (options.grammar_mask && !rules_) return Status::InvalidArgument("the grammar mask needs grammar rules (an abc-token model)");
+  if (!options.grammar_mask && !options.prime.empty()) return Status::InvalidArgument("a prime needs the grammar mask");
   // The prime must fit the grammar after some header: check it once, up front.
   if (!options.prime.empty()) {
     const GrammarOptions& g = rules_->options();
-    if (g.meter.empty() || g.mode.empty()) return Status::Error("a prime needs the meter and the mode fixed");
+    if (g.meter.empty() || g.mode.empty()) return Status::InvalidArgument("a prime needs the meter and the mode fixed");
     GrammarState probe(rules_.get());
     std::vector<uint8_t> allowed;
     for (int step = 0; !probe.in_body(); ++step) {  // the header: forced, or the first allowed rhythm
       probe.Allowed(&allowed);
       auto it = std::find(allowed.begin(), allowed.end(), 1);
-      if (it == allowed.end() || step > 3) return Status::Error("no header fits the options");
+      if (it == allowed.end() || step > 3) return Status::InvalidArgument("no header fits the options");
       if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
     }
     for (const std::string& t : options.prime) {
-      if (Status s = probe.Accept(t); !s.ok()) return Status::Error("--prime does not fit: " + s.message());
+      if (Status s = probe.Accept(t); !s.ok()) return s.WithPrefix("--prime does not fit: ");
     }
   }
   // Every candidate of every tune, in batches; then the best of each tune.
@@ -260,7 +260,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         }
         if (drawn.id < 0) {
           const std::string link = drawn.stopped_by ? drawn.stopped_by->name() : "sampler chain";
-          return Status::Error("the " + link + " allows no token (a bug): " + s.Describe());
+          return Status::Corruption("the " + link + " allows no token (a bug): " + s.Describe());
         }
         id = drawn.id;
         s.out.log_prob += LogProb(data + r * V, V, id);
@@ -292,7 +292,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         continue;
       }
       if (static_cast<int64_t>(s.out.tokens.size()) > rules->MaxTokens()) {
-        return Status::Error("a tune ran past the mask's bound of " + std::to_string(rules->MaxTokens()) +
+        return Status::Corruption("a tune ran past the mask's bound of " + std::to_string(rules->MaxTokens()) +
                              " tokens (a bug): " + s.Describe());
       }
       // A new bar (or the end of the prime) is a point to roll back to.

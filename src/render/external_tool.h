@@ -45,8 +45,4 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Whole files are base/files.h's; eval_command.cc still calls
-// render::WriteFileAtomically until it calls base::WriteFileAtomically.
-using base::WriteFileAtomically;
-
 }  // namespace tunesmith::render

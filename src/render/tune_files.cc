@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <sstream>
 
-#include "render/external_tool.h"
+#include "base/files.h"
 #include "render/synthesizer.h"
 
 namespace tunesmith::render {
@@ -18,7 +18,7 @@ Result<std::vector<std::string>> ParseTuneFormats(const std::string& list) {
   for (std::string item; std::getline(in, item, ',');) {
     if (item.empty()) continue;
     if (item != "abc" && item != "mid" && item != "wav" && item != "svg") {
-      return Status::Error("--format '" + item + "' is not one of abc, mid, wav, svg");
+      return Status::InvalidArgument("--format '" + item + "' is not one of abc, mid, wav, svg");
     }
     out.push_back(item);
   }
@@ -52,12 +52,12 @@ Result<TuneFiles> TuneFileWriter::Write(const std::string& abc, const std::strin
   if (!dir_made_) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) return Status::Error("--out " + options_.dir + ": " + ec.message());
+    if (ec) return Status::IOError("--out " + options_.dir + ": " + ec.message());
     dir_made_ = true;
   }
   auto write = [&](const std::string& format, const std::string& bytes) -> Status {
     const fs::path p = dir / (stem + "." + format);
-    if (Status s = WriteFileAtomically(p, bytes); !s.ok()) return s;
+    if (Status s = base::WriteFileAtomically(p, bytes); !s.ok()) return s;
     out.paths[format] = p.string();
     return Status::Ok();
   };
@@ -77,19 +77,19 @@ Result<TuneFiles> TuneFileWriter::Write(const std::string& abc, const std::strin
       if (options_.Wants("wav")) {
         if (!synth_) {
           auto opened = MidiSynthesizer::Open();
-          if (!opened.ok()) return Status::Error("--format wav: " + opened.status().message());
+          if (!opened.ok()) return opened.status().WithPrefix("--format wav: ");
           synth_ = std::move(*opened);
         }
         const fs::path p = dir / (stem + ".wav");
         auto wav = synth_->RenderToWav(m->bytes, p);
-        if (!wav.ok()) return Status::Error("WAV: " + wav.status().message());
+        if (!wav.ok()) return wav.status().WithPrefix("WAV: ");
         out.paths["wav"] = p.string();
       }
     }
   }
   if (options_.Wants("svg")) {
     auto svg = AbcToSvg(abc);
-    if (!svg.ok()) return Status::Error("SVG: " + svg.status().message());
+    if (!svg.ok()) return svg.status().WithPrefix("SVG: ");
     if (Status s = write("svg", svg->svg); !s.ok()) return s;
   }
   return out;

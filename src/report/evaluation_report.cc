@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "render/external_tool.h"
+#include "base/files.h"
 #include "render/synthesizer.h"
 #include "report/report_html.h"
 #include "report/report_json.h"
@@ -137,7 +137,7 @@ Status WriteEvaluation(const eval::Evaluation& ev, json& r, const std::string& d
   std::error_code ec;
   fs::create_directories(fs::path(dir) / "audio", ec);
   fs::create_directories(fs::path(dir) / "midi", ec);
-  if (ec) return Status::Error("cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
   std::unique_ptr<render::MidiSynthesizer> synth;
   auto opened = render::MidiSynthesizer::Open();
   if (opened.ok()) synth = std::move(*opened);
@@ -148,7 +148,7 @@ Status WriteEvaluation(const eval::Evaluation& ev, json& r, const std::string& d
     json& ex = r["examples"][k];
     const std::string stem = "tune" + std::to_string(k + 1);
     const std::string midi_rel = "midi/" + stem + ".mid";
-    if (render::WriteFileAtomically(fs::path(dir) / midi_rel, s.midi).ok()) ex["midi"] = midi_rel;
+    if (base::WriteFileAtomically(fs::path(dir) / midi_rel, s.midi).ok()) ex["midi"] = midi_rel;
     if (synth) {
       const std::string wav_rel = "audio/" + stem + ".wav";
       auto wav = synth->RenderToWav(s.midi, fs::path(dir) / wav_rel);

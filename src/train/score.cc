@@ -20,7 +20,7 @@ Result<SplitScore> ScoreTunes(const model::LoadedModel& loaded, const std::vecto
       out.repeats = ProbeRepeats(m, loaded.vocabulary, tunes, batch_size, positions ? &features : nullptr);
     }
   } catch (const c10::Error& e) {
-    return Status::Error(std::string("scoring failed in LibTorch: ") + e.what_without_backtrace());
+    return Status::IOError(std::string("scoring failed in LibTorch: ") + e.what_without_backtrace());
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "base/process.h"
 #include "model/checkpoint.h"
 #include "model/load_model.h"
 #include "tokens/position.h"
@@ -21,9 +22,9 @@ Result<torch::Device> ResolveDevice(const std::string& name) {
   if (name == "cuda" || name == "auto") {
     if (torch::cuda::is_available()) return torch::Device(torch::kCUDA);
     if (name == "auto") return torch::Device(torch::kCPU);
-    return Status::Error("--device cuda: this LibTorch build sees no CUDA device (use --device cpu)");
+    return Status::NotSupported("--device cuda: this LibTorch build sees no CUDA device (use --device cpu)");
   }
-  return Status::Error("--device '" + name + "' is not one of: auto, cpu, cuda");
+  return Status::InvalidArgument("--device '" + name + "' is not one of: auto, cpu, cuda");
 }
 
 nlohmann::json EvalJson(const EvalResult& r) {
@@ -39,11 +40,9 @@ std::vector<std::string> PresetDirs() {
 #ifdef TUNESMITH_CONFIG_DIR
   dirs.push_back(TUNESMITH_CONFIG_DIR);
 #endif
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    dirs.push_back((exe.parent_path() / "configs").string());
-    dirs.push_back((exe.parent_path().parent_path() / "configs").string());
+  if (Result<fs::path> exe = base::ThisExecutable(); exe.ok()) {
+    dirs.push_back((exe->parent_path() / "configs").string());
+    dirs.push_back((exe->parent_path().parent_path() / "configs").string());
   }
   if (const char* env = std::getenv("TUNESMITH_CONFIGS")) dirs.push_back(env);
   return dirs;
@@ -59,7 +58,7 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
   uint64_t seed = o.seed;
   if (o.resume) {
     if (!std::filesystem::exists(LastPath(o.out))) {
-      return Status::Error("--resume: " + LastPath(o.out) + " does not exist (HINT: drop --resume to start afresh)");
+      return Status::NotFound("--resume: " + LastPath(o.out) + " does not exist (HINT: drop --resume to start afresh)");
     }
     auto c = ReadResumeConfig(o.out, &seed);
     if (!c.ok()) return c.status();
