@@ -20,7 +20,7 @@
 
 #include "generate/generator.h"
 #include "generate/grammar_mask.h"
-#include "generate/sampler.h"
+#include "generate/throughput.h"
 #include "model/load_model.h"
 
 namespace {
@@ -47,7 +47,7 @@ int Export(const model::LoadedModel& m, const std::string& prefix) {
   std::ofstream bin(prefix + ".bin", std::ios::binary);
   int64_t offset = 0;
   // A model with context columns is benchmarked fed the all-zero position
-  // (bench_children.cc); the peer gets that constant folded into the token
+  // (generate/throughput.h); the peer gets that constant folded into the token
   // embedding, so both compute the same network.
   torch::Tensor fold;
   if (c.has_positions()) {
@@ -81,27 +81,6 @@ int Export(const model::LoadedModel& m, const std::string& prefix) {
   return bin ? 0 : 2;
 }
 
-// The peer's loop: B tunes x T steps, softmax + one draw per tune and step.
-double ModelAndDraw(model::LanguageModel& m, int64_t batch, int steps, uint64_t seed) {
-  torch::NoGradGuard no_grad;
-  generate::Rng rng(seed);
-  model::State state = m.InitialState(batch);
-  std::vector<int64_t> ids(batch, tokens::kBosId);
-  torch::Tensor zero;  // the all-zero position, as bench_children.cc feeds it
-  if (m.config().has_positions()) {
-    zero = torch::zeros({batch, static_cast<int64_t>(m.config().positions.size())}, torch::kInt64);
-  }
-  const double t0 = Now();
-  for (int s = 0; s < steps; ++s) {
-    auto input = torch::from_blob(ids.data(), {batch}, torch::kInt64);
-    auto logits = m.Step(input, &state, zero).contiguous();
-    const float* data = logits.data_ptr<float>();
-    const int64_t V = logits.size(1);
-    for (int64_t r = 0; r < batch; ++r) ids[r] = generate::Draw(std::span<const float>(data + r * V, V), rng);
-  }
-  return Now() - t0;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -125,9 +104,10 @@ int main(int argc, char** argv) {
   }
   if (!export_prefix.empty()) return Export(*loaded, export_prefix);
 
-  ModelAndDraw(*loaded->model, tunes, 20, 1);  // warm up
-  const double raw = ModelAndDraw(*loaded->model, tunes, steps, 7);
-  const double raw_tok_s = static_cast<double>(tunes) * steps / raw;
+  // The peer's loop: B tunes x T steps, softmax + one draw per tune and step.
+  const generate::ModelDrawSpeed model_draw = generate::MeasureModelAndDraw(*loaded->model, tunes, steps);
+  const double raw = model_draw.seconds;
+  const double raw_tok_s = model_draw.tokens_per_second;
 
   auto rules = generate::GrammarRules::Make(loaded->vocabulary, {});
   if (!rules.ok()) {

@@ -7,12 +7,12 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
   # neural networks (OpenBLAS: without it LibTorch falls back to the reference BLAS, ~25x slower)
   libtorch-dev libopenblas0-openmp libgloo-dev python3-torch
-  # command line, JSON, HTTP, storage, logs
-  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libspdlog-dev libfmt-dev
+  # command line, JSON, HTTP, storage
+  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev
   # rendering: ABC -> MIDI, MIDI -> WAV, ABC -> SVG
   abcmidi abcm2ps libfluidsynth-dev fluid-soundfont-gm
-  # tests, benchmarks, fuzzing, browser tests
-  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
+  # tests, fuzzing, browser tests
+  libgtest-dev libgmock-dev clang libclang-rt-14-dev
   chromium
 )
 

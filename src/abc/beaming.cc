@@ -92,7 +92,7 @@ std::vector<bool> BeatBeamBreaks(const Tune& tune) {
       if (notes.empty() && (e.kind == ElementKind::kEnding || e.kind == ElementKind::kField)) lead_in = true;
       if (!IsDurational(e.kind)) continue;
       if (!bar_meter) bar_meter = meter;
-      notes.push_back({j, total, total + lengths[j], e.length});
+      notes.push_back({j, total, total + lengths[j], e.length, Rational(0), Rational(0)});
       total += lengths[j];
     }
     const BarKind closing = j < body.size() ? body[j].bar : BarKind::kFinal;

@@ -8,6 +8,8 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <utility>
 #include <string>
 
 #include "abc/files.h"
@@ -136,13 +138,40 @@ std::vector<std::string> Abc2midiErrors(const fs::path& dir, const fs::path& abc
   return errors;
 }
 
+// Every file under `folder`, with its size and time of last change.
+std::map<std::string, std::pair<uintmax_t, fs::file_time_type>> FolderListing(const fs::path& folder) {
+  std::map<std::string, std::pair<uintmax_t, fs::file_time_type>> listing;
+  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+    if (entry.is_regular_file()) listing[entry.path().string()] = {entry.file_size(), entry.last_write_time()};
+  }
+  return listing;
+}
+
+// A fresh folder under the temporary directory, removed with what is in it
+// when the test ends (passed or failed).
+struct ScratchFolder {
+  fs::path path = fs::temp_directory_path() / ("tunesmith-abc2midi-" + std::to_string(::getpid()));
+  ScratchFolder() {
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 // abc2midi accepts every chord symbol the writer spells, and finds no more
 // errors in the written tunes than in the original file (the corpus has
-// errors of its own: ties to nothing, hornpipes in 6/8 ...).
+// errors of its own: ties to nothing, hornpipes in 6/8 ...). abc2midi writes
+// a MIDI file beside each file it reads: it only reads files in a scratch
+// folder, and the corpus folder is the same after the test as before.
 TEST_P(CorpusTest, Abc2midiAcceptsWrittenTunes) {
   if (std::system("abc2midi -ver > /dev/null 2>&1") != 0) GTEST_SKIP() << "abc2midi not installed (Debian package abcmidi)";
-  fs::path dir = fs::temp_directory_path() / ("tunesmith-abc2midi-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  const fs::path corpus_folder = testing::CorpusDir() / GetParam();
+  const auto corpus_before = FolderListing(corpus_folder);
+  ScratchFolder scratch;
+  const fs::path& dir = scratch.path;
   int files = 0;
   for (const auto& file : CorpusFiles(GetParam())) {
     auto result = ReadAbcFile(file);
@@ -164,13 +193,13 @@ TEST_P(CorpusTest, Abc2midiAcceptsWrittenTunes) {
     EXPECT_LE(written.size(), original.size()) << file << ": abc2midi finds more errors in the written tunes";
     ++files;
   }
-  fs::remove_all(dir);
   EXPECT_GT(files, 10);
+  EXPECT_TRUE(FolderListing(corpus_folder) == corpus_before) << corpus_folder << " changed while abc2midi ran";
 }
 
 INSTANTIATE_TEST_SUITE_P(Folders, CorpusTest, ::testing::ValuesIn(kFolders),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            std::erase(name, '-');
                            return name;
                          });

@@ -195,10 +195,10 @@ std::string Tune::Title() const {
   return "";
 }
 
-std::vector<std::string> Tune::FieldValues(char key) const {
+std::vector<std::string> Tune::FieldValues(char field_key) const {
   std::vector<std::string> values;
   for (const Field& f : header) {
-    if (f.key == key) values.push_back(f.value);
+    if (f.key == field_key) values.push_back(f.value);
   }
   return values;
 }

@@ -26,7 +26,6 @@ constexpr HeavyCommand kHeavyCommands[] = {
     {"train", "Train a model on a corpus of ABC tunes"},
     {"generate", "Compose new tunes with a trained model"},
     {"eval", "Evaluate a model or a set of tunes: likelihood, validity, musical statistics and structure, novelty"},
-    {"bench", "Measure speed and memory on this machine against peers"},
 };
 
 // Replaces this process with tunesmith-nn from the same folder; returns only on failure.

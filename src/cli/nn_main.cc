@@ -13,7 +13,6 @@ int main(int argc, char** argv) {
   tunesmith::cli::AddTrainCommand(app);
   tunesmith::cli::AddGenerateCommand(app);
   tunesmith::cli::AddEvalCommand(app);
-  tunesmith::cli::AddBenchCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -181,7 +181,9 @@ bool ExpectMusicRules(const std::vector<std::string>& walk, const abc::Tune& tun
   for (const std::string& t : walk) {
     auto token = tokens::ParseToken(t);
     if (!token) continue;
-    if (token->cls == TokenClass::kDuration) EXPECT_GE(token->duration, abc::Rational(1, 2)) << Joined(walk);
+    if (token->cls == TokenClass::kDuration) {
+      EXPECT_GE(token->duration, abc::Rational(1, 2)) << Joined(walk);
+    }
     if (token->cls != TokenClass::kChordSymbol) continue;
     last_chord = t;
     const tokens::ChordDegree& c = token->chord;
@@ -407,12 +409,13 @@ TEST(GrammarProperty, SparseBarVocabularies) {
   EXPECT_NE(refused.status().message().find("way to close a tune"), std::string::npos) << refused.status().message();
 }
 
+// abc2midi converts every tune of the sample without an error or a warning:
+// a warning (a bar of the wrong length, an unknown chord, a tie to nothing)
+// is something the mask let through.
 TEST(GrammarProperty, Abc2midiConvertsASample) {
   const tokens::Vocabulary vocab = testing::TestVocabulary();
   const std::vector<Setting> settings = Settings();
-  int converted = 0, warnings = 0;
-  std::map<std::string, int> kinds;
-  int shown = 0;
+  int converted = 0, warned = 0;
   for (int i = 0; i < 140; ++i) {
     const Setting& setting = settings[i % settings.size()];
     auto rules = GrammarRules::Make(vocab, setting.options);
@@ -429,21 +432,16 @@ TEST(GrammarProperty, Abc2midiConvertsASample) {
       GTEST_SKIP() << result.status().message();
     }
     ASSERT_TRUE(result.ok()) << result.status().message() << "\n" << *abc_text;
-    warnings += static_cast<int>(result->messages.size());
     for (const auto& m : result->messages) {
-      std::string kind = m.text.substr(0, 40);
-      for (char& c : kind) {
-        if (c >= '0' && c <= '9') c = '#';
-      }
-      kinds[kind]++;
-      if (getenv("TS_SHOW_WARNINGS") && kind.starts_with(getenv("TS_SHOW_WARNINGS")) && shown++ < 3) {
-        std::printf("%s\n%s\n", m.text.c_str(), abc_text->c_str());
-      }
+      ADD_FAILURE() << setting.name << " walk " << i << ": abc2midi: "
+                    << render::FormatToolMessage(m, *abc_text, {"<walk " + std::to_string(i) + ">", 1}) << "\n"
+                    << *abc_text;
     }
+    if (!result->messages.empty()) ++warned;
     ++converted;
   }
-  std::printf("abc2midi: %d tunes converted, %d warnings\n", converted, warnings);
-  for (const auto& [kind, n] : kinds) std::printf("  %5d  %s\n", n, kind.c_str());
+  std::printf("abc2midi: %d tunes converted, %d with warnings\n", converted, warned);
+  EXPECT_EQ(warned, 0);
 }
 
 }  // namespace

@@ -201,7 +201,9 @@ Result<std::shared_ptr<const GrammarRules>> GrammarRules::Make(const tokens::Voc
   if (forced_rhythm && forced_meter) {
     const std::string& r = forced_rhythm->rhythm;
     const abc::Meter& m = forced_meter->meter;
-    if (r == "hornpipe" && !internal::RhythmFitsMeter(GrammarOptions{.rhythm_meter = false}, r, m.num, m.den)) {
+    GrammarOptions any_meter;
+    any_meter.rhythm_meter = false;
+    if (r == "hornpipe" && !internal::RhythmFitsMeter(any_meter, r, m.num, m.den)) {
       return Status::InvalidArgument("a hornpipe must be in 2/4 or 4/4 (abc2midi plays no other), not " + options.meter.substr(2));
     }
     if (!internal::RhythmFitsMeter(options, r, m.num, m.den)) {

@@ -168,8 +168,8 @@ TEST_P(TokensCorpusTest, EveryTuneRoundTrips) {
 
 INSTANTIATE_TEST_SUITE_P(Folders, TokensCorpusTest,
                          ::testing::Values("nottingham", "nottingham-cleaned", "oneills1850", "ryans-mammoth"),
-                         [](const auto& info) {
-                           std::string name = info.param;
+                         [](const auto& param_info) {
+                           std::string name = param_info.param;
                            std::replace(name.begin(), name.end(), '-', '_');
                            return name;
                          });

@@ -1,4 +1,4 @@
-// Training throughput on synthetic batches: what `tunesmith bench` and
+// Training throughput on synthetic batches: what tunesmith-bench and
 // bench/train_bench report as train_tok_s, next to the same network built on
 // torch::nn::LSTM and the Python peer (bench/train_peer.py) on the same batches.
 #pragma once

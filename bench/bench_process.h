@@ -1,4 +1,4 @@
-// `tunesmith bench` measures training and generation in child processes, so
+// tunesmith-bench measures training and generation in child processes, so
 // that each one's peak memory (RSS) is its own, and runs the Python peers the
 // same way. No LibTorch here.
 #pragma once
@@ -8,7 +8,7 @@
 
 #include "base/status.h"
 
-namespace tunesmith::cli {
+namespace tunesmith::bench {
 
 struct ChildRun {
   int exit_code = 0;      // 128 + signal when killed by one
@@ -31,4 +31,4 @@ std::string LastJsonLine(const std::string& out);
 // This program's own path (/proc/self/exe).
 std::string SelfExe();
 
-}  // namespace tunesmith::cli
+}  // namespace tunesmith::bench

@@ -1,4 +1,4 @@
-#include "cli/bench_process.h"
+#include "bench_process.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -15,7 +15,7 @@
 
 extern char** environ;
 
-namespace tunesmith::cli {
+namespace tunesmith::bench {
 
 Result<ChildRun> RunChild(const std::vector<std::string>& argv) {
   if (argv.empty()) return Status::Error("RunChild: no program");
@@ -92,4 +92,4 @@ std::string SelfExe() {
   return ec ? std::string() : p.string();
 }
 
-}  // namespace tunesmith::cli
+}  // namespace tunesmith::bench

@@ -1,5 +1,6 @@
-// tunesmith bench [--threads N] [--json]: speed and memory on this machine,
-// next to peers, in one run (docs/performance.md):
+// tunesmith-bench [--threads N] [--json]: speed and memory on this machine,
+// next to peers, in one run (docs/performance.md). A developer's tool built
+// from bench/ (it runs the Python peers beside it), not a tunesmith command:
 //   - the ABC reader (MB/s) against abc2midi on the same files;
 //   - the fp32 matrix-multiply peak through LibTorch (torch::mm 1024^3, 2048^3);
 //   - training tokens/s and GFLOP/s for the default preset, against the same
@@ -8,6 +9,9 @@
 //     peer (bench/sample_peer.py);
 //   - peak RSS of training and of generation, each in its own child process.
 // Every figure uses --threads LibTorch threads. Ratios are tunesmith / peer.
+// The timed loops are the stage libraries' (abc/read_speed.h,
+// render/abc2midi_speed.h, model/blas.h, train/throughput.h,
+// generate/throughput.h); this file runs them and prints the figures.
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,23 +25,29 @@
 #include <sstream>
 #include <thread>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "abc/files.h"
-#include "cli/bench_measure.h"
-#include "cli/bench_process.h"
-#include "cli/commands.h"
+#include "abc/read_speed.h"
+#include "bench_children.h"
+#include "bench_process.h"
 #include "corpus/corpus.h"
 #include "generate/model_path.h"
+#include "model/blas.h"
 #include "model/checkpoint.h"
+#include "render/abc2midi_speed.h"
 #include "train/throughput.h"
 #include "train/train_config.h"
 
-namespace tunesmith::cli {
+namespace tunesmith::bench {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kMe = "tunesmith bench";
+constexpr const char* kMe = "tunesmith-bench";
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;  // a figure tunesmith should have taken could not be
+constexpr int kExitUsage = 2;   // usage or I/O error
 constexpr const char* kPython = "/usr/bin/python3";  // Debian's python3-torch is importable by this one only
 
 struct BenchOptions {
@@ -51,17 +61,11 @@ struct BenchOptions {
   std::string spec;                 // internal: its JSON
 };
 
-// The source tree the binary was built from: configs/ is compiled in by ts_train.
+// The source tree this tool was built from (bench/CMakeLists.txt compiles it
+// in: the tool runs bench/*.py and reads configs/ and data/corpus there).
 fs::path SourceDir() {
-#ifdef TUNESMITH_CONFIG_DIR
-  fs::path configs(TUNESMITH_CONFIG_DIR);
-  if (fs::exists(configs)) return configs.parent_path();
-#endif
-  const fs::path exe = SelfExe();
-  for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
-    if (fs::exists(p / "configs" / "default.json")) return p;
-  }
-  return fs::current_path();
+  if (const char* env = std::getenv("TUNESMITH_SOURCE_DIR")) return env;
+  return TUNESMITH_BENCH_SOURCE_DIR;
 }
 
 std::vector<std::string> ConfigDirs() {
@@ -120,7 +124,7 @@ with open("/proc/self/status") as f:
 print(json.dumps(result))
 )PY";
 
-// Runs a child (tunesmith-nn bench --child KIND, or a Python peer) and
+// Runs a child (tunesmith-bench --child KIND, or a Python peer) and
 // returns its JSON result with "_rss_mb" (its own peak RSS, which it
 // reports; null if it does not) and "_seconds" added; an error names the
 // command and shows the end of its stderr.
@@ -149,7 +153,7 @@ Result<nlohmann::json> RunPeer(const std::string& script, const std::vector<std:
 }
 
 Result<nlohmann::json> RunSelfChild(const std::string& kind, const nlohmann::json& spec) {
-  return RunMeasured({SelfExe(), "bench", "--child", kind, "--spec", spec.dump()});
+  return RunMeasured({SelfExe(), "--child", kind, "--spec", spec.dump()});
 }
 
 struct SampleModel {
@@ -192,12 +196,12 @@ void PrintTable(const nlohmann::json& r, std::ostream& out) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, r[key].get<double>());
     return std::string(buf);
   };
-  out << "tunesmith bench: " << r["cpu"].get<std::string>() << ", " << r["cores"].get<int>() << " cores, "
+  out << "tunesmith-bench: " << r["cpu"].get<std::string>() << ", " << r["cores"].get<int>() << " cores, "
       << r["threads"].get<int>() << " threads" << (r["quick"].get<bool>() ? " (quick: tiny sizes)" : "") << "\n";
   out << "  parse            " << f("parse_mb_s", 1) << " MB/s   abc2midi " << f("abc2midi_mb_s", 2)
       << " MB/s   ratio " << f("parse_vs_abc2midi", 1) << "\n";
   out << "  sgemm peak       " << f("sgemm_gflop_s", 1) << " GFLOP/s (torch::mm 1024^3 " << f("sgemm_1024_gflop_s", 1)
-      << ", 2048^3 " << f("sgemm_2048_gflop_s", 1) << ")\n";
+      << ", 2048^3 " << f("sgemm_2048_gflop_s", 1) << "), BLAS " << r["blas"]["kind"].get<std::string>() << "\n";
   out << "  train            " << f("train_tok_s", 0) << " tok/s, " << f("train_gflop_s", 1) << " GFLOP/s ("
       << f("train_vs_peak", 2) << " of the peak)   python " << f("train_python_tok_s", 0) << " tok/s   ratio "
       << f("train_vs_python", 2) << "   torch::nn::LSTM " << f("train_nn_lstm_tok_s", 0) << " tok/s\n";
@@ -254,7 +258,7 @@ int RunBench(const BenchOptions& o) {
   }
   if (o.quick && files.size() > 1) files.resize(1);
   std::cerr << kMe << ": parsing " << files.size() << " files\n";
-  auto parse = MeasureParse(files, o.quick ? 0.0 : 3.0);
+  auto parse = abc::MeasureReadSpeed(files, o.quick ? 0.0 : 3.0);
   if (!parse.ok()) {
     std::cerr << kMe << ": " << parse.status().message() << "\n";
     return kExitUsage;
@@ -265,7 +269,7 @@ int RunBench(const BenchOptions& o) {
   r["parse_mb_s"] = parse->mb_s;
   r["parse_mb_s_cpu"] = parse->mb_s_cpu;
   std::cerr << kMe << ": abc2midi on the same files\n";
-  if (auto midi = MeasureAbc2midi(files); midi.ok()) {
+  if (auto midi = render::MeasureAbc2midiSpeed(files); midi.ok()) {
     r["abc2midi_mb_s"] = midi->mb_s;
     r["abc2midi_mb_s_cpu"] = midi->mb_s_cpu;
     r["parse_vs_abc2midi"] = Ratio(r["parse_mb_s"], r["abc2midi_mb_s"]);
@@ -276,11 +280,17 @@ int RunBench(const BenchOptions& o) {
     note("abc2midi not measured: " + midi.status().message());
   }
 
-  // 2. The machine's fp32 matrix-multiply peak through LibTorch.
+  // 2. The machine's fp32 matrix-multiply peak through LibTorch, and the
+  // BLAS it runs on (the reference BLAS is 15-30x slower: PERFORMANCE-NOTES).
+  const model::BlasInfo blas = model::DetectBlas();
+  r["blas"] = {{"kind", std::string(model::BlasKindName(blas.kind))}, {"library", blas.library}, {"config", blas.config}};
+  if (blas.kind == model::BlasKind::kReference) {
+    note("LibTorch runs on the reference BLAS (" + blas.library + "): install libopenblas0-openmp");
+  }
   std::cerr << kMe << ": torch::mm peak with " << threads << " threads\n";
   double peak = 0;
   for (int n : o.quick ? std::vector<int>{128} : std::vector<int>{1024, 2048}) {
-    const SgemmFigures s = MeasureSgemm(n, o.quick ? 2 : 7, threads);
+    const model::SgemmSpeed s = model::MeasureSgemm(n, o.quick ? 2 : 7, threads);
     r["sgemm_" + std::to_string(n) + "_gflop_s"] = s.gflop_s;
     peak = std::max(peak, s.gflop_s);
   }
@@ -386,7 +396,7 @@ int RunBench(const BenchOptions& o) {
                                    {"tunes_b64", o.quick ? 2 : 64},
                                    {"seed", 1}};
   // The peer samples the same network: its weights are exported by
-  // bench/sample_bench.cc's tunesmith-sample-bench, built beside this binary.
+  // bench/sample_bench.cc's tunesmith-sample-bench, built beside this tool.
   const std::string sample_peer = (BenchDir() / "sample_peer.py").string();
   const std::string exporter = (fs::path(SelfExe()).parent_path() / "tunesmith-sample-bench").string();
   const std::string weights = scratch + "/peer-weights";
@@ -455,32 +465,29 @@ int RunBench(const BenchOptions& o) {
   } else {
     PrintTable(r, std::cout);
   }
-  return failed ? kExitRejected : kExitOk;
+  return failed ? kExitFailed : kExitOk;
 }
 
 }  // namespace
 
-void AddBenchCommand(CLI::App& app) {
-  auto o = std::make_shared<BenchOptions>();
-  auto* cmd = app.add_subcommand("bench", "Measure speed and memory on this machine against peers");
-  cmd->add_option("--threads", o->threads, "LibTorch threads for every figure (0: every core)")->capture_default_str();
-  cmd->add_flag("--json", o->json, "Print one JSON object on stdout (keys: docs/performance.md)");
-  cmd->add_flag("--quick", o->quick, "Tiny sizes, one file: checks that every figure can be taken (tests)");
-  cmd->add_option("--repeats", o->repeats, "Runs of each timed measurement; the median is kept")->capture_default_str();
-  cmd->add_option("--corpus", o->corpus, "ABC files or folders to parse (default: data/corpus of the source tree)");
-  cmd->add_option("--model", o->model, "Model to sample (default: the bundled model, else random weights)");
-  cmd->add_option("--child", o->child)->group("");  // internal: one measurement in a child process
-  cmd->add_option("--spec", o->spec)->group("");
-  cmd->callback([o] {
-    int code;
-    if (!o->child.empty()) {
-      nlohmann::json spec = o->spec.empty() ? nlohmann::json::object() : nlohmann::json::parse(o->spec, nullptr, false);
-      code = spec.is_object() ? RunBenchChild(o->child, spec) : kExitUsage;
-    } else {
-      code = RunBench(*o);
-    }
-    if (code != kExitOk) throw ExitCode{code};
-  });
-}
+}  // namespace tunesmith::bench
 
-}  // namespace tunesmith::cli
+int main(int argc, char** argv) {
+  using namespace tunesmith::bench;
+  BenchOptions o;
+  CLI::App app{"tunesmith-bench: speed and memory of tunesmith on this machine, against peers (docs/performance.md)"};
+  app.add_option("--threads", o.threads, "LibTorch threads for every figure (0: every core)")->capture_default_str();
+  app.add_flag("--json", o.json, "Print one JSON object on stdout (keys: docs/performance.md)");
+  app.add_flag("--quick", o.quick, "Tiny sizes, one file: checks that every figure can be taken (tests)");
+  app.add_option("--repeats", o.repeats, "Runs of each timed measurement; the median is kept")->capture_default_str();
+  app.add_option("--corpus", o.corpus, "ABC files or folders to parse (default: data/corpus of the source tree)");
+  app.add_option("--model", o.model, "Model to sample (default: the bundled model, else random weights)");
+  app.add_option("--child", o.child)->group("");  // internal: one measurement in a child process
+  app.add_option("--spec", o.spec)->group("");
+  CLI11_PARSE(app, argc, argv);
+  if (!o.child.empty()) {
+    nlohmann::json spec = o.spec.empty() ? nlohmann::json::object() : nlohmann::json::parse(o.spec, nullptr, false);
+    return spec.is_object() ? RunBenchChild(o.child, spec) : kExitUsage;
+  }
+  return RunBench(o);
+}

@@ -1,7 +1,5 @@
-// The LibTorch half of `tunesmith bench`: the matrix-multiply peak, a model
-// with random weights, and the child processes that measure training and
-// sampling (see bench_measure.h).
-#include <algorithm>
+// The LibTorch half of tunesmith-bench: a model with random weights, and the
+// child processes that measure training and sampling (see bench_children.h).
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -9,17 +7,18 @@
 
 #include <torch/torch.h>
 
-#include "cli/bench_measure.h"
+#include "bench_children.h"
 #include "generate/generator.h"
 #include "generate/grammar_mask.h"
 #include "generate/novelty_guard.h"
+#include "generate/throughput.h"
 #include "model/checkpoint.h"
 #include "model/language_model.h"
 #include "model/load_model.h"
 #include "model/weights.h"
 #include "train/throughput.h"
 
-namespace tunesmith::cli {
+namespace tunesmith::bench {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -36,12 +35,6 @@ double PeakRssMb() {
     if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   }
   return 0;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
 int ChildTrain(const nlohmann::json& spec) {
@@ -69,33 +62,6 @@ int ChildTrain(const nlohmann::json& spec) {
   return 0;
 }
 
-// The network alone, as the Python peer (bench/sample_peer.py) samples: B
-// tunes for `steps` steps, each step the model's logits, softmax and one draw
-// per tune from one generator, the drawn ids fed back. No grammar, no guard.
-double ModelAndDrawTokensPerSecond(model::LanguageModel& model, int64_t B, int steps) {
-  torch::NoGradGuard no_grad;
-  std::vector<int64_t> ids(B, tokens::kBosId);
-  model::State state = model.InitialState(B);
-  const int64_t V = model.config().vocab_size;
-  // A model that reads musical positions is fed the start-of-bar position (the cost is the lookup).
-  torch::Tensor positions;
-  if (model.config().has_positions()) {
-    positions = torch::zeros({B, static_cast<int64_t>(model.config().positions.size())}, torch::kInt64);
-  }
-  auto run = [&](int n, uint64_t seed) {
-    generate::Rng rng(seed);
-    for (int s = 0; s < n; ++s) {
-      torch::Tensor logits = model.Step(torch::from_blob(ids.data(), {B}, torch::kInt64), &state, positions).contiguous();
-      const float* data = logits.data_ptr<float>();
-      for (int64_t b = 0; b < B; ++b) ids[b] = generate::Draw(std::span<const float>(data + b * V, V), rng);
-    }
-  };
-  run(20, 1);  // warm-up, as the peer does
-  const auto start = Clock::now();
-  run(steps, 7);
-  return static_cast<double>(steps) * B / Since(start);
-}
-
 int ChildGenerate(const nlohmann::json& spec) {
   auto loaded = model::LoadModel(spec.at("model").get<std::string>(), torch::kCPU);
   if (!loaded.ok()) {
@@ -104,8 +70,11 @@ int ChildGenerate(const nlohmann::json& spec) {
   }
   const uint64_t seed = spec.value("seed", 1);
   nlohmann::json out;
-  out["model_tok_s_b1"] = ModelAndDrawTokensPerSecond(*loaded->model, 1, spec.at("model_steps_b1").get<int>());
-  out["model_tok_s_b64"] = ModelAndDrawTokensPerSecond(*loaded->model, 64, spec.at("model_steps_b64").get<int>());
+  // The network alone, as the Python peer (bench/sample_peer.py) samples.
+  out["model_tok_s_b1"] =
+      generate::MeasureModelAndDraw(*loaded->model, 1, spec.at("model_steps_b1").get<int>()).tokens_per_second;
+  out["model_tok_s_b64"] =
+      generate::MeasureModelAndDraw(*loaded->model, 64, spec.at("model_steps_b64").get<int>()).tokens_per_second;
 
   // The product: the generator with the grammar mask and, when the model
   // carries its training index, the novelty guard, as `generate` runs it.
@@ -152,21 +121,6 @@ int ChildGenerate(const nlohmann::json& spec) {
 
 }  // namespace
 
-SgemmFigures MeasureSgemm(int n, int repeats, int threads) {
-  at::set_num_threads(threads);
-  torch::NoGradGuard no_grad;
-  torch::manual_seed(1);
-  auto a = torch::randn({n, n}), b = torch::randn({n, n});
-  auto c = torch::mm(a, b);  // warm-up (and OpenMP's thread start)
-  std::vector<double> rates;
-  for (int i = 0; i < std::max(1, repeats); ++i) {
-    const auto start = Clock::now();
-    c = torch::mm(a, b);
-    rates.push_back(2.0 * n * n * static_cast<double>(n) / Since(start) / 1e9);
-  }
-  return {n, Median(rates)};
-}
-
 Status WriteRandomModel(const model::ModelConfig& config, const tokens::Vocabulary& vocab, const std::string& path) {
   try {
     torch::manual_seed(1);
@@ -203,4 +157,4 @@ int RunBenchChild(const std::string& kind, const nlohmann::json& spec) {
   return 2;
 }
 
-}  // namespace tunesmith::cli
+}  // namespace tunesmith::bench
