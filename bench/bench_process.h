@@ -20,9 +20,9 @@ struct ChildRun {
 // memory until exec, Linux starts the child's ru_maxrss at the parent's own
 // high-water mark. Children report their VmHWM themselves.)
 
-// Runs argv[0] (a path) with argv[1..], stdin from /dev/null, stdout captured,
-// stderr to a temporary file, and waits for it.
-// Fails only when it cannot be started.
+// Runs argv[0] (a path) with argv[1..] through base::RunProcess (stdin from
+// /dev/null, both streams captured) and waits for it. Fails only when it
+// cannot be started.
 Result<ChildRun> RunChild(const std::vector<std::string>& argv);
 
 // The last line of `out` that parses as a JSON object, as text; "" if none.

@@ -263,13 +263,13 @@ TEST_F(CliEvalTest, EvalJudgesTunesFromFilesWithoutAModel) {
   Outcome empty = Tunesmith("eval --tunes " + (dir_ / "corpus").string() + "/nothing.abc --corpus " +
                                 (dir_ / "corpus").string(),
                             dir_ / "eval-empty.err");
-  EXPECT_EQ(empty.code, 2);
+  EXPECT_EQ(empty.code, 3) << "a --tunes file that is not there: exit code 3 (not found)";
 }
 
 TEST_F(CliEvalTest, EvalRefusesAMissingModel) {
   Outcome e = Tunesmith("eval --model " + (dir_ / "nothing.ckpt").string() + " --corpus " + (dir_ / "corpus").string(),
                   dir_ / "eval-missing.err");
-  EXPECT_EQ(e.code, 2);
+  EXPECT_EQ(e.code, 3) << "a model file that is not there: exit code 3 (not found)";
   EXPECT_TRUE(e.out.empty());
   EXPECT_NE(e.err.find("nothing.ckpt"), std::string::npos) << e.err;
 }

@@ -32,7 +32,7 @@ TEST(RunProcess, RunsInTheGivenFolderWithStdinEmpty) {
 TEST(RunProcess, ReadsBothStreamsWithoutDeadlock) {
   // More than a pipe holds on each stream at once.
   Result<ProcessRun> run =
-      RunProcess({"/bin/sh", "-c", "head -c 200000 /dev/zero; head -c 200000 /dev/zero >&2"}, {.timeout_seconds = 30});
+      RunProcess({"/bin/sh", "-c", "head -c 200000 /dev/zero; head -c 200000 /dev/zero >&2"}, {.cwd = {}, .timeout_seconds = 30});
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->out.size(), 200000u);
   EXPECT_EQ(run->err.size(), 200000u);
@@ -48,7 +48,7 @@ TEST(RunProcess, MissingProgramIsNotFound) {
 
 TEST(RunProcess, StopsARunawayChild) {
   const auto start = std::chrono::steady_clock::now();
-  Result<ProcessRun> slow = RunProcess({"/bin/sh", "-c", "sleep 5"}, {.timeout_seconds = 0.2});
+  Result<ProcessRun> slow = RunProcess({"/bin/sh", "-c", "sleep 5"}, {.cwd = {}, .timeout_seconds = 0.2});
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_FALSE(slow.ok());
   EXPECT_TRUE(slow.status().IsIOError());

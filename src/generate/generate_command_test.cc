@@ -146,7 +146,7 @@ TEST_F(GenerateCommand, ErrorsTellTheUserWhatIsAccepted) {
   EXPECT_EQ(prime.code, 2);
   EXPECT_NE(prime.err.find("  CDEF GABc d | c8 |\n  ^"), std::string::npos) << prime.err;
   Outcome missing = Generate("--model " + Model("nope.ckpt"));
-  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.code, 3) << "a file that is not there: exit code 3 (not found)";
   EXPECT_NE(missing.err.find("nope.ckpt"), std::string::npos) << missing.err;
   Outcome parts = Generate("--model " + Model("plain.ckpt") + " --parts ABA");
   EXPECT_EQ(parts.code, 2);

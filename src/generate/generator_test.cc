@@ -42,7 +42,7 @@ class GeneratorWith : public ::testing::TestWithParam<model::ModelType> {
 };
 
 INSTANTIATE_TEST_SUITE_P(Models, GeneratorWith, ::testing::Values(model::ModelType::kLstm, model::ModelType::kTransformer),
-                         [](const auto& info) { return std::string(model::ModelTypeName(info.param)); });
+                         [](const auto& test) { return std::string(model::ModelTypeName(test.param)); });
 
 GenerateOptions Options(int count, uint64_t seed, int batch_size = 64) {
   GenerateOptions o;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 
+#include "base/process.h"
 #include "render/external_tool.h"
 
 namespace tunesmith::render {
@@ -39,7 +40,7 @@ Result<Abc2midiSpeed> MeasureAbc2midiSpeed(const std::vector<std::string>& files
   const double cpu_start = ChildrenCpuSeconds();
   const auto start = std::chrono::steady_clock::now();
   for (const auto& copy : copies) {
-    auto run = RunTool({tool->string(), copy}, scratch->path(), 600);
+    auto run = base::RunProcess({tool->string(), copy}, {.cwd = scratch->path(), .timeout_seconds = 600});
     if (!run.ok()) return run.status();
     if (run->exit_code != 0) ++f.failed_files;
   }

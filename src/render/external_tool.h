@@ -19,14 +19,6 @@ namespace tunesmith::render {
 // provides it, e.g. "abc2midi not found on PATH: install the Debian package abcmidi ...".
 Result<std::filesystem::path> FindTool(const std::string& program, std::string_view debian_package);
 
-// Running a tool is base::RunProcess (base/process.h). These two names stay
-// for bench_parse.cc until it calls base::RunProcess itself.
-using ToolRun = base::ProcessRun;
-inline Result<ToolRun> RunTool(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
-                               double timeout_seconds) {
-  return base::RunProcess(argv, {.cwd = cwd, .timeout_seconds = timeout_seconds});
-}
-
 // A fresh folder under $TMPDIR (or /tmp), removed with everything in it when
 // the object goes. Create() fails only when no folder can be made.
 class ScratchDir {
