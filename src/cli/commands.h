@@ -33,6 +33,10 @@ inline constexpr int kExitIO = 5;        // reading or writing failed (disk full
 // The --help footer that lists the exit codes.
 std::string ExitCodesHelp();
 
+// Parses and runs `app`: a command's exit code (ExitCode), 0, or kExitUsage
+// for a command line CLI11 rejects (after printing its message).
+int RunApp(CLI::App& app, int argc, char** argv);
+
 // The one way a command reports a failure: prints "COMMAND: message" on
 // stderr and returns the exit code `status` maps to.
 int Fail(const std::string& command, const Status& status);

@@ -60,13 +60,5 @@ int main(int argc, char** argv) {
   // Listed so that --help shows them; main() hands them to tunesmith-nn before parsing.
   for (const auto& heavy : kHeavyCommands) app.add_subcommand(heavy.name, heavy.description);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : tunesmith::cli::kExitUsage;
-  } catch (const tunesmith::cli::ExitCode& e) {
-    return e.code;
-  }
-  return 0;
+  return tunesmith::cli::RunApp(app, argc, argv);
 }

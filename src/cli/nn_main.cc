@@ -13,13 +13,5 @@ int main(int argc, char** argv) {
   tunesmith::cli::AddTrainCommand(app);
   tunesmith::cli::AddGenerateCommand(app);
   tunesmith::cli::AddEvalCommand(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : tunesmith::cli::kExitUsage;
-  } catch (const tunesmith::cli::ExitCode& e) {
-    return e.code;
-  }
-  return 0;
+  return tunesmith::cli::RunApp(app, argc, argv);
 }

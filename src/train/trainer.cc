@@ -347,7 +347,7 @@ nlohmann::json Trainer::TrainState() const {
           {"seed", run_.seed}};
 }
 
-Status Trainer::SaveBest() {
+model::Checkpoint Trainer::CurrentCheckpoint() const {
   model::Checkpoint c;
   c.model = config_.model;
   c.vocabulary = data_.vocabulary.Serialize();
@@ -356,18 +356,13 @@ Status Trainer::SaveBest() {
   c.extras = data_.extras;
   c.train_config = TrainConfigToJson(config_);
   c.train_state = TrainState();
-  return model::WriteCheckpoint(run_.out, c);
+  return c;
 }
 
+Status Trainer::SaveBest() { return model::WriteCheckpoint(run_.out, CurrentCheckpoint()); }
+
 Status Trainer::SaveLast() {
-  model::Checkpoint c;
-  c.model = config_.model;
-  c.vocabulary = data_.vocabulary.Serialize();
-  c.weights = model::SerializeWeights(*model_);
-  c.corpus_fingerprint = data_.corpus_fingerprint;
-  c.extras = data_.extras;
-  c.train_config = TrainConfigToJson(config_);
-  c.train_state = TrainState();
+  model::Checkpoint c = CurrentCheckpoint();
   torch::serialize::OutputArchive archive;
   optimizer_->save(archive);
   std::ostringstream opt;

@@ -20,6 +20,7 @@
 
 #include "base/status.h"
 #include "corpus/batcher.h"
+#include "model/checkpoint.h"
 #include "model/language_model.h"
 #include "tokens/vocabulary.h"
 #include "train/evaluate.h"
@@ -84,6 +85,8 @@ class Trainer {
   Status Start();
   double Step(const corpus::Batch& batch);
   bool EndOfEpoch();  // validates; returns true when training should stop
+  // The checkpoint of the model as it is now (weights, vocabulary, config, state).
+  model::Checkpoint CurrentCheckpoint() const;
   Status SaveBest();
   Status SaveLast();
   Status LoadLast();
