@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tunesmith: learns folk music from ABC tunes and composes new ones"};
   app.set_version_flag("--version", std::string(tunesmith::kVersion));
   app.require_subcommand(1);
-  app.footer("Run 'tunesmith COMMAND --help' for the options of one command.\n" + tunesmith::cli::ExitCodesHelp());
+  app.footer("Run 'tunesmith COMMAND --help' for the options of one command.\n" + tunesmith::cli::ExitCodesHelp() + "\n");
   tunesmith::cli::AddCheckCommand(app);
   tunesmith::cli::AddFmtCommand(app);
   tunesmith::cli::AddRenderCommand(app);
