@@ -25,12 +25,6 @@ std::string NowIso8601() {
   return buf;
 }
 
-json EvalJson(const train::EvalResult& e) {
-  return {{"split", "test"},       {"tunes", e.tunes},
-          {"tokens", e.tokens},    {"loss", e.loss},
-          {"bits_per_token", e.bits_per_token}, {"bits_per_tune", e.bits_per_tune}};
-}
-
 }  // namespace
 
 json EvaluationToJson(const eval::Evaluation& ev, const std::string& command, const std::string& version) {
@@ -51,7 +45,8 @@ json EvaluationToJson(const eval::Evaluation& ev, const std::string& command, co
                  {"fingerprint", ev.fingerprint},
                  {"tunes", {{"train", ev.train_tunes}, {"valid", ev.valid_tunes}, {"test", ev.test_tunes}}}};
   if (ev.likelihood) {
-    r["likelihood"] = EvalJson(ev.likelihood->likelihood);
+    r["likelihood"] = train::EvalResultToJson(ev.likelihood->likelihood);
+    r["likelihood"]["split"] = "test";
     if (const auto& p = ev.likelihood->repeats) {
       r["likelihood"]["repeats"] = {{"repeat_bars", p->repeat_bars},
                                     {"new_bars", p->new_bars},

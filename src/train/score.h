@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/status.h"
 
 namespace tunesmith::model {
@@ -34,6 +36,10 @@ struct RepeatProbe {
   double repeat_bits_per_bar = 0, new_bits_per_bar = 0;      // mean over bars
   double repeat_bar_likely = 0;  // share of repeated bars the model gives more than 1/2 as a whole
 };
+
+// loss, bits_per_token, bits_per_tune, tokens, tunes: as the checkpoint's
+// train state, the metrics log, `train --json` and report.json write them.
+nlohmann::json EvalResultToJson(const EvalResult& r);
 
 // Held-out likelihood of `tunes` (token ids, <s> ... </s>) under `loaded`,
 // with the context columns its config asks for, and for abc-token models

@@ -27,11 +27,6 @@ Result<torch::Device> ResolveDevice(const std::string& name) {
   return Status::InvalidArgument("--device '" + name + "' is not one of: auto, cpu, cuda");
 }
 
-nlohmann::json EvalJson(const EvalResult& r) {
-  return {{"loss", r.loss}, {"bits_per_token", r.bits_per_token}, {"bits_per_tune", r.bits_per_tune},
-          {"tokens", r.tokens}, {"tunes", r.tunes}};
-}
-
 }  // namespace
 
 std::vector<std::string> PresetDirs() {
@@ -108,7 +103,7 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
                            {"train_seconds", summary->seconds},
                            {"train_tok_s", summary->tokens_per_second},
                            {"threads", at::get_num_threads()},
-                           {"valid", EvalJson(summary->best_valid)}};
+                           {"valid", EvalResultToJson(summary->best_valid)}};
   if (summary->epochs > 0 && !test.empty()) {
     auto best = model::LoadModel(o.out, *device);
     if (!best.ok()) return best.status();
@@ -123,12 +118,12 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
            << " bits/tune";
       say(line.str());
     }
-    result["test"] = EvalJson(t);
+    result["test"] = EvalResultToJson(t);
     model::Checkpoint c = std::move(best->checkpoint);
-    c.train_state["test"] = EvalJson(t);
+    c.train_state["test"] = EvalResultToJson(t);
     if (Status st = model::WriteCheckpoint(o.out, c); !st.ok()) return st;
     if (std::FILE* log = std::fopen(MetricsPath(o.out).c_str(), "a")) {
-      nlohmann::json line = EvalJson(t);
+      nlohmann::json line = EvalResultToJson(t);
       line["kind"] = "test";
       line["step"] = summary->steps;
       std::fprintf(log, "%s\n", line.dump().c_str());

@@ -16,6 +16,11 @@
 
 namespace tunesmith::train {
 
+nlohmann::json EvalResultToJson(const EvalResult& r) {
+  return {{"loss", r.loss}, {"bits_per_token", r.bits_per_token}, {"bits_per_tune", r.bits_per_tune},
+          {"tokens", r.tokens}, {"tunes", r.tunes}};
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -24,11 +29,6 @@ std::atomic<bool> g_interrupted{false};
 void OnSigint(int) { g_interrupted.store(true); }
 
 double Seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
-
-nlohmann::json EvalJson(const EvalResult& r) {
-  return {{"loss", r.loss}, {"bits_per_token", r.bits_per_token}, {"bits_per_tune", r.bits_per_tune},
-          {"tokens", r.tokens}, {"tunes", r.tunes}};
-}
 
 EvalResult EvalFromJson(const nlohmann::json& j) {
   EvalResult r;
@@ -313,7 +313,7 @@ bool Trainer::EndOfEpoch() {
   } else {
     ++epochs_since_best_;
   }
-  nlohmann::json line = EvalJson(last_valid_);
+  nlohmann::json line = EvalResultToJson(last_valid_);
   line["kind"] = "valid";
   line["epoch"] = epochs_done_;
   line["step"] = step_;
@@ -341,8 +341,8 @@ nlohmann::json Trainer::TrainState() const {
           {"epochs_since_best", epochs_since_best_},
           {"best_epoch", best_epoch_},
           {"has_best", has_best_},
-          {"best_valid", EvalJson(best_)},
-          {"last_valid", EvalJson(last_valid_)},
+          {"best_valid", EvalResultToJson(best_)},
+          {"last_valid", EvalResultToJson(last_valid_)},
           {"tokens_seen", tokens_seen_},
           {"seed", run_.seed}};
 }
