@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/json_text.h"
 #include "abc/bar_check.h"
 #include "abc/files.h"
 #include "abc/reader.h"
@@ -72,7 +73,7 @@ int RunCheck(const CheckOptions& options) {
     nlohmann::json summary = {{"tunes", tunes},         {"read", read}, {"warnings", warnings},
                               {"rejected", rejected},   {"bars", bars}, {"bars_off_meter", off_meter},
                               {"problems", problems}};
-    std::cout << summary.dump(2) << "\n";
+    std::cout << base::JsonText(summary, 2) << "\n";
   } else {
     std::cout << "tunes " << tunes << ", read " << read << ", warnings " << warnings << ", rejected " << rejected
               << ", bars " << bars << ", bars off-meter " << off_meter << "\n";

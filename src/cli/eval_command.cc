@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/json_text.h"
 #include "cli/commands.h"
 #include "cli/compose_flags.h"
 #include "cli/eval_summary.h"
@@ -73,7 +74,7 @@ int RunEval(EvalArgs a) {
     std::cerr << me << ": wrote " << (fs::path(a.report_dir) / "report.html").string() << " and report.json\n";
   }
   if (a.json) {
-    std::cout << r.dump(2) << "\n";
+    std::cout << base::JsonText(r, 2) << "\n";
   } else {
     PrintSummary(r, std::cout);
     if (!a.report_dir.empty()) std::cout << "report      " << (fs::path(a.report_dir) / "report.html").string() << "\n";

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "base/json_text.h"
 #include "cli/commands.h"
 #include "cli/compose_flags.h"
 #include "corpus/corpus.h"
@@ -130,7 +131,7 @@ int RunGenerate(GenerateArgs a) {
       nlohmann::json j = gen::ComposedTuneToJson(t, *composed, a.request, c);
       j["checks"]["abc2midi"] = midi_check;
       j["paths"] = paths;
-      std::cout << j.dump() << "\n";
+      std::cout << base::JsonText(j) << "\n";
     } else {
       std::cout << t.abc << NoveltyLine(t) << "\n\n";
     }

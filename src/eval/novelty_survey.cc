@@ -26,6 +26,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
 #include "corpus/corpus.h"
 #include "corpus/novelty_index.h"
 #include "eval/novelty.h"
@@ -206,7 +207,7 @@ int main(int argc, char** argv) {
                                 {"longest_note_run", results[i].longest_note_run},
                                 {"nearest", results[i].nearest_title}});
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << base::JsonText(out, 2) << "\n";
     return 0;
   }
 

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/json_text.h"
 #include "abc/tune.h"
 
 namespace tunesmith::generate {
@@ -74,7 +75,7 @@ KeyTable KeyTable::FromCorpus(const corpus::Corpus& corpus, corpus::Split split)
   return table;
 }
 
-std::string KeyTable::Serialize() const { return nlohmann::json(counts_).dump(); }
+std::string KeyTable::Serialize() const { return base::JsonText(nlohmann::json(counts_)); }
 
 Result<KeyTable> KeyTable::Deserialize(std::string_view text) {
   KeyTable table;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "base/json_text.h"
 #include "base/files.h"
 
 namespace tunesmith::model {
@@ -47,13 +48,13 @@ void PutSection(std::string& out, std::string_view name, std::string_view payloa
   out.append(payload);
 }
 
-std::string DumpJson(const nlohmann::json& j) { return j.is_null() ? std::string() : j.dump(); }
+std::string DumpJson(const nlohmann::json& j) { return j.is_null() ? std::string() : base::JsonText(j); }
 
 }  // namespace
 
 std::string EncodeCheckpoint(const Checkpoint& c) {
   std::vector<std::pair<std::string, std::string_view>> sections;
-  const std::string model_json = ModelConfigToJson(c.model).dump();
+  const std::string model_json = base::JsonText(ModelConfigToJson(c.model));
   const std::string train_config = DumpJson(c.train_config);
   const std::string train_state = DumpJson(c.train_state);
   sections.emplace_back(kModel, model_json);

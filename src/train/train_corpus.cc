@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include "base/json_text.h"
 #include "base/process.h"
 #include "model/checkpoint.h"
 #include "model/load_model.h"
@@ -126,7 +127,7 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
       nlohmann::json line = EvalResultToJson(t);
       line["kind"] = "test";
       line["step"] = summary->steps;
-      std::fprintf(log, "%s\n", line.dump().c_str());
+      std::fprintf(log, "%s\n", base::JsonText(line).c_str());
       std::fclose(log);
     }
   }

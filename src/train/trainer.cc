@@ -8,6 +8,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "base/json_text.h"
 #include "model/checkpoint.h"
 #include "tokens/position.h"
 #include "model/weights.h"
@@ -427,7 +428,7 @@ Status Trainer::LoadLast() {
 
 void Trainer::LogJson(const nlohmann::json& line) {
   if (!metrics_) return;
-  std::fprintf(metrics_, "%s\n", line.dump().c_str());
+  std::fprintf(metrics_, "%s\n", base::JsonText(line).c_str());
   std::fflush(metrics_);
 }
 
