@@ -92,6 +92,7 @@ void TuneParser::Push(Element&& e, size_t column) {
     // music after it still starts a line.
     if (e.kind != ElementKind::kField && e.kind != ElementKind::kPart) line_start_ = false;
   }
+  if (e.kind == ElementKind::kField) last_field_ = tune_.body.size();
   tune_.body.push_back(std::move(e));
 }
 
@@ -686,7 +687,9 @@ void TuneParser::AddBroken(size_t* i) {
 }
 
 void TuneParser::AddTie(size_t column) {
-  for (size_t k = tune_.body.size(); k-- > 0;) {
+  // Looking back a bounded way keeps a run of ties after a run of ')' linear.
+  const size_t stop = tune_.body.size() > 64 ? tune_.body.size() - 64 : 0;
+  for (size_t k = tune_.body.size(); k-- > stop;) {
     ElementKind kind = tune_.body[k].kind;
     if (kind == ElementKind::kSlurEnd || kind == ElementKind::kBrokenRhythm) continue;
     if (kind == ElementKind::kNote) {

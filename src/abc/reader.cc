@@ -3,10 +3,12 @@
 #include "abc/reader.h"
 
 #include <cctype>
+#include <cstdint>
 
 #include "abc/fields.h"
 #include "abc/files.h"
 #include "abc/reader_internal.h"
+#include "base/text.h"
 
 namespace tunesmith::abc {
 namespace internal {
@@ -55,17 +57,22 @@ Diagnostic TuneParser::Make(Severity severity, size_t column, const std::string&
   d.severity = severity;
   d.file = file_;
   d.x = tune_.x;
-  d.title = tune_.Title();
+  d.title = tune_.Title().substr(0, 200);
   d.line = line_no_;
   d.column = static_cast<int>(column) + 1;
   d.message = message;
-  d.source_line = std::string(line_);
+  d.SetSource(line_);
   return d;
 }
 
 void TuneParser::Warn(size_t column, const std::string& message) {
-  result_->diagnostics.push_back(Make(Severity::kWarning, column, message));
   result_->warnings++;
+  if (listed_warnings_ >= kMaxListedWarnings) {
+    ++unlisted_warnings_;
+    return;
+  }
+  ++listed_warnings_;
+  result_->diagnostics.push_back(Make(Severity::kWarning, column, message));
 }
 
 bool TuneParser::Fail(size_t column, const std::string& message) {
@@ -74,11 +81,74 @@ bool TuneParser::Fail(size_t column, const std::string& message) {
   return false;
 }
 
-void TuneParser::ReadTune(const std::vector<std::string_view>& lines, size_t begin, size_t end) {
+namespace {
+
+// The voice a multi-voice tune keeps: the first V: of the header; else voice
+// "1" when the body names it (the melody, whichever voice comes first);
+// else the first voice met.
+std::string KeptVoice(const std::vector<std::string_view>& lines) {
+  std::string first;
+  bool header = true, one = false;
+  for (size_t k = 1; k < lines.size(); ++k) {
+    std::string_view line = lines[k];
+    if (line.size() >= 2 && line[1] == ':' && line[0] == 'V') {
+      std::string id = FirstWord(FieldValue(line.substr(2)));
+      if (header && !id.empty()) return id;
+      if (first.empty()) first = id;
+      one = one || id == "1";
+    }
+    if (header && line.size() >= 2 && line[0] == 'K' && line[1] == ':') header = false;
+    for (size_t at = line.find("[V:"); at != std::string_view::npos; at = line.find("[V:", at + 3)) {
+      size_t close = line.find(']', at);
+      std::string id = FirstWord(FieldValue(line.substr(at + 3, close == std::string_view::npos ? 0 : close - at - 3)));
+      if (first.empty()) first = id;
+      one = one || id == "1";
+    }
+  }
+  return one ? "1" : first;
+}
+
+// `line` with each byte that is not UTF-8 read as Latin-1.
+std::string Latin1ToUtf8(std::string_view line) {
+  std::string out;
+  while (!line.empty()) {
+    size_t bad = base::FirstInvalidUtf8(line);
+    out.append(line.substr(0, bad));
+    if (bad == std::string_view::npos) break;
+    unsigned char c = static_cast<unsigned char>(line[bad]);
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+    line.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+void TuneParser::ReadTune(const std::vector<std::string_view>& source_lines, int first_line) {
   result_->tunes_seen++;
   tune_.file = file_;
-  line_ = lines[begin];
-  line_no_ = static_cast<int>(begin) + 1;
+  // Collections typed before UTF-8 are Latin-1 (or Windows-1252): their titles
+  // are read as such rather than kept as bytes no JSON or terminal can show.
+  std::vector<std::string> converted;
+  std::vector<std::string_view> lines = source_lines;
+  int latin1_line = 0;
+  size_t latin1_column = 0;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    size_t bad = base::FirstInvalidUtf8(lines[k]);
+    if (bad == std::string_view::npos) continue;
+    if (latin1_line == 0) {
+      latin1_line = first_line + static_cast<int>(k);
+      latin1_column = bad;
+      converted.reserve(lines.size());
+    }
+    converted.push_back(Latin1ToUtf8(lines[k]));
+    lines[k] = converted.back();
+  }
+  first_voice_ = KeptVoice(lines);
+
+  line_ = lines[0];
+  line_no_ = first_line;
   tune_.pos = {line_no_, 1};
   std::string_view xvalue = FieldValue(line_.substr(2));
   tune_.header.push_back({'X', std::string(xvalue), tune_.pos});
@@ -86,14 +156,19 @@ void TuneParser::ReadTune(const std::vector<std::string_view>& lines, size_t beg
   while (digits < xvalue.size() && digits < 9 && std::isdigit(static_cast<unsigned char>(xvalue[digits]))) ++digits;
   if (digits > 0) tune_.x = std::stoi(std::string(xvalue.substr(0, digits)));
   if (digits == 0 || digits != xvalue.size()) Warn(2, "X: should be a number; the tune is numbered " + std::to_string(tune_.x));
+  if (latin1_line > 0) {
+    line_no_ = latin1_line;
+    line_ = source_lines[static_cast<size_t>(latin1_line - first_line)];
+    Warn(latin1_column, "bytes that are not UTF-8: the tune is read as Latin-1");
+  }
 
   // Elements are large; growing the body once avoids moving them again and again.
   size_t chars = 0;
-  for (size_t k = begin; k < end; ++k) chars += lines[k].size();
+  for (std::string_view l : lines) chars += l.size();
   tune_.body.reserve(chars / 2 + 8);
-  for (size_t k = begin + 1; k < end && !failed_; ++k) {
+  for (size_t k = 1; k < lines.size() && !failed_; ++k) {
     line_ = lines[k];
-    line_no_ = static_cast<int>(k) + 1;
+    line_no_ = first_line + static_cast<int>(k);
     if (in_header_) {
       ReadHeaderLine(line_);
     } else {
@@ -105,6 +180,13 @@ void TuneParser::ReadTune(const std::vector<std::string_view>& lines, size_t beg
     FinishHeader();
   }
   if (!failed_) Finish();
+  if (unlisted_warnings_ > 0) {
+    line_ = std::string_view();
+    line_no_ = tune_.pos.line;
+    Diagnostic d = Make(Severity::kWarning, 0, std::to_string(unlisted_warnings_) + " more warnings in this tune not listed");
+    d.column = 0;
+    result_->diagnostics.push_back(std::move(d));
+  }
   if (failed_) {
     result_->rejected++;
   } else {
@@ -189,19 +271,15 @@ bool TuneParser::ReadBodyLine(std::string_view line) {
                  (line[2] == '|' || line[2] == ':');
     if (!music) {
       if (line[0] == '+') {
-        for (auto it = tune_.body.rbegin(); it != tune_.body.rend(); ++it) {
-          if (it->kind == ElementKind::kField) {
-            std::string_view more = FieldValue(line.substr(2));
-            if (!more.empty()) it->text += " " + std::string(more);
-            break;
-          }
-        }
+        std::string_view more = FieldValue(line.substr(2));
+        if (last_field_ < tune_.body.size() && !more.empty()) tune_.body[last_field_].text += " " + std::string(more);
         return true;
       }
       return ReadBodyField(line[0], FieldValue(line.substr(2)), 0, false);
     }
   }
-  if (skipping_voice_) return true;
+  // A line of a skipped voice may switch back with an inline [V:].
+  if (skipping_voice_ && line.find("[V:") == std::string_view::npos) return true;
   return ReadMusicLine(line);
 }
 
@@ -306,43 +384,185 @@ void TuneParser::Finish() {
 
 }  // namespace internal
 
-ReadResult ReadAbc(std::string_view text, std::string_view file, const ReadOptions& options) {
-  ReadResult result;
-  std::vector<std::string_view> lines;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
-    if (end == text.size()) break;
-    start = end + 1;
+namespace {
+
+// The line starting at *pos (without its end: LF, CRLF or a lone CR); moves
+// *pos past the end.
+std::string_view NextLine(std::string_view text, size_t* pos) {
+  size_t start = *pos, end = start;
+  while (end < text.size() && text[end] != '\n' && text[end] != '\r') ++end;
+  *pos = end;
+  if (end < text.size()) *pos += text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n' ? 2 : 1;
+  return text.substr(start, end - start);
+}
+
+// A tune of more than kMaxTuneBytes: rejected at the line where it crosses
+// the bound, with its X: and title when they come before it.
+Diagnostic TooLongTune(std::string_view file, const std::vector<std::string_view>& lines, std::string_view crossing, int crossing_line, size_t column) {
+  Diagnostic d;
+  d.severity = Severity::kError;
+  d.file = std::string(file);
+  std::string_view x = internal::FieldValue(lines[0].substr(2));
+  size_t digits = 0;
+  while (digits < x.size() && digits < 9 && std::isdigit(static_cast<unsigned char>(x[digits]))) ++digits;
+  if (digits > 0) d.x = std::stoi(std::string(x.substr(0, digits)));
+  for (std::string_view l : lines) {
+    if (l.size() >= 2 && l[0] == 'T' && l[1] == ':') {
+      d.title = std::string(internal::FieldValue(l.substr(2)).substr(0, 200));
+      break;
+    }
   }
-  size_t i = 0;
-  while (i < lines.size()) {
-    if (internal::IsXLine(lines[i])) {
-      size_t j = i + 1;
-      while (j < lines.size() && !internal::IsBlank(lines[j]) && !internal::IsXLine(lines[j])) ++j;
-      internal::TuneParser parser(file, options, &result);
-      parser.ReadTune(lines, i, j);
-      i = j;
+  d.line = crossing_line;
+  d.column = static_cast<int>(column) + 1;
+  d.message = "the tune is longer than " + std::to_string(kMaxTuneBytes / 1024) +
+              " KiB, the most tunesmith reads in one tune; skipped (a tune ends at a blank line)";
+  d.SetSource(crossing);
+  return d;
+}
+
+}  // namespace
+
+void ReadAbcTunes(std::string_view text, std::string_view file, const ReadOptions& options,
+                  const std::function<void(ReadStep&)>& each) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark
+  int tunes_seen = 0;
+  int outside_listed = 0, outside_unlisted = 0;
+  size_t pos = 0;
+  int line_no = 0;
+  std::vector<std::string_view> lines;
+  // A line read ahead (the one that ended the previous stretch); its number
+  // is line_no, the number of the last line taken from the text.
+  bool have_next = false;
+  std::string_view next;
+  size_t next_start = 0;
+  auto read_line = [&](std::string_view* line, size_t* start) {
+    if (have_next) {
+      have_next = false;
+      *line = next;
+      *start = next_start;
+      return true;
+    }
+    if (pos >= text.size()) return false;
+    *start = pos;
+    *line = NextLine(text, &pos);
+    ++line_no;
+    return true;
+  };
+  std::string_view line;
+  size_t line_start = 0;
+  while (read_line(&line, &line_start)) {
+    ReadStep step;
+    step.first_line = line_no;
+    if (internal::IsXLine(line)) {
+      lines.clear();
+      lines.push_back(line);
+      size_t bytes = line.size();
+      bool too_long = bytes > kMaxTuneBytes;
+      Diagnostic error;
+      if (too_long) error = TooLongTune(file, lines, line, line_no, kMaxTuneBytes);
+      size_t end = pos;
+      std::string_view l;
+      size_t l_start = 0;
+      while (read_line(&l, &l_start)) {
+        if (internal::IsBlank(l) || internal::IsXLine(l)) {
+          have_next = true;
+          next = l;
+          next_start = l_start;
+          break;
+        }
+        end = pos;
+        if (too_long) continue;
+        if (bytes + l.size() > kMaxTuneBytes) {
+          too_long = true;
+          error = TooLongTune(file, lines, l, line_no, kMaxTuneBytes - bytes);
+          continue;
+        }
+        bytes += l.size();
+        lines.push_back(l);
+      }
+      ++tunes_seen;
+      if (too_long) {
+        step.result.tunes_seen = 1;
+        step.result.rejected = 1;
+        step.result.diagnostics.push_back(std::move(error));
+      } else {
+        internal::TuneParser parser(file, options, &step.result);
+        parser.ReadTune(lines, step.first_line);
+      }
+      step.text = text.substr(line_start, end - line_start);
+      each(step);
       continue;
     }
-    std::string_view line = lines[i];
-    if (!internal::IsBlank(line) && line[0] != '%') {
-      Diagnostic d;
-      d.file = std::string(file);
-      d.line = static_cast<int>(i) + 1;
-      d.column = 1;
-      d.message = internal::IsFieldLine(line) ? "field outside a tune skipped (file header fields are not applied)"
-                                              : "text outside a tune skipped";
-      d.source_line = std::string(line);
-      result.diagnostics.push_back(std::move(d));
-      result.warnings++;
+    // A run of text outside any tune: one warning for the run.
+    size_t end = pos;
+    int first_text_line = 0;
+    std::string_view first_text;
+    for (;;) {
+      if (!internal::IsBlank(line) && line[0] != '%' && first_text_line == 0) {
+        first_text_line = line_no;
+        first_text = line;
+      }
+      end = pos;
+      std::string_view l;
+      size_t l_start = 0;
+      if (!read_line(&l, &l_start)) break;
+      if (internal::IsXLine(l)) {
+        have_next = true;
+        next = l;
+        next_start = l_start;
+        break;
+      }
+      line = l;
     }
-    ++i;
+    if (first_text_line > 0) {
+      step.result.warnings = 1;
+      if (outside_listed < kMaxListedWarnings) {
+        ++outside_listed;
+        Diagnostic d;
+        d.file = std::string(file);
+        d.line = first_text_line;
+        d.column = 1;
+        d.message = internal::IsFieldLine(first_text)
+                        ? "field outside a tune skipped (file header fields are not applied)"
+                        : "text outside a tune skipped";
+        d.SetSource(first_text);
+        step.result.diagnostics.push_back(std::move(d));
+      } else {
+        ++outside_unlisted;
+      }
+    }
+    step.text = text.substr(line_start, end - line_start);
+    each(step);
   }
+  if (outside_unlisted > 0 || tunes_seen == 0) {
+    ReadStep step;
+    step.first_line = line_no;
+    Diagnostic d;
+    d.file = std::string(file);
+    if (outside_unlisted > 0) {
+      d.message = std::to_string(outside_unlisted) + " more stretches of text outside tunes not listed";
+      step.result.diagnostics.push_back(d);
+    }
+    if (tunes_seen == 0) {
+      d.severity = Severity::kError;
+      d.message = text.find_first_not_of(" \t\r\n") == std::string_view::npos
+                      ? "no tune: the file is empty"
+                      : "no tune: a tune starts with an X: line";
+      step.result.diagnostics.push_back(std::move(d));
+    }
+    each(step);
+  }
+}
+
+ReadResult ReadAbc(std::string_view text, std::string_view file, const ReadOptions& options) {
+  ReadResult result;
+  ReadAbcTunes(text, file, options, [&](ReadStep& step) {
+    for (Tune& t : step.result.tunes) result.tunes.push_back(std::move(t));
+    for (Diagnostic& d : step.result.diagnostics) result.diagnostics.push_back(std::move(d));
+    result.tunes_seen += step.result.tunes_seen;
+    result.rejected += step.result.rejected;
+    result.warnings += step.result.warnings;
+  });
   return result;
 }
 

@@ -3,6 +3,7 @@
 // music lines (notes, bars, chords, decorations ...).
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
@@ -18,9 +19,9 @@ class TuneParser {
  public:
   TuneParser(std::string_view file, const ReadOptions& options, ReadResult* result);
 
-  // Reads lines[begin, end) (lines[begin] is the X: line) and adds the tune
-  // (or its rejection) to the result.
-  void ReadTune(const std::vector<std::string_view>& lines, size_t begin, size_t end);
+  // Reads `lines` (lines[0] is the X: line, line number `first_line`) and
+  // adds the tune (or its rejection) to the result.
+  void ReadTune(const std::vector<std::string_view>& lines, int first_line);
 
  private:
   // reader.cc
@@ -79,6 +80,10 @@ class TuneParser {
   std::vector<Rational> pending_grace_lengths_;
   bool pending_space_ = false;
   bool line_start_ = true;  // nothing read yet on the current line
+
+  int listed_warnings_ = 0;    // warnings of this tune in the diagnostics
+  int unlisted_warnings_ = 0;  // warnings past kMaxListedWarnings, only counted
+  size_t last_field_ = SIZE_MAX;  // index in tune_.body of the last kField, for a +: line
 
   std::string first_voice_;  // id of the voice kept
   bool skipping_voice_ = false;

@@ -3,14 +3,16 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <new>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "base/json_text.h"
 #include "abc/bar_check.h"
 #include "abc/files.h"
 #include "abc/reader.h"
+#include "base/json_text.h"
+#include "base/text.h"
 #include "cli/commands.h"
 
 namespace tunesmith::cli {
@@ -31,42 +33,69 @@ nlohmann::json ProblemJson(const abc::Diagnostic& d, const char* kind) {
 }
 
 int RunCheck(const CheckOptions& options) {
+  // Each path on its own: a missing one is reported and the others are still checked.
   std::vector<std::string> files;
-  Status listed = abc::ListAbcFiles(options.paths, &files);
-  if (!listed.ok()) {
-    std::cerr << "tunesmith check: " << listed.message() << "\n";
-    return kExitUsage;
+  bool io_error = false;
+  for (const std::string& path : options.paths) {
+    Status listed = abc::ListAbcFiles({path}, &files);
+    if (!listed.ok()) {
+      std::cerr << "tunesmith check: " << base::TerminalSafe(listed.message()) << "\n";
+      io_error = true;
+    }
   }
   int tunes = 0, read = 0, warnings = 0, rejected = 0, bars = 0, off_meter = 0;
-  bool io_error = false;
+  bool no_tune = false;
   nlohmann::json problems = nlohmann::json::array();
+  auto report = [&](const abc::Diagnostic& d, const char* kind) {
+    if (options.json) problems.push_back(ProblemJson(d, kind));
+    else if (!options.quiet) std::cerr << d.Format() << "\n";
+  };
   for (const std::string& file : files) {
-    auto text = abc::ReadTextFile(file);
-    if (!text.ok()) {
-      std::cerr << "tunesmith check: " << text.status().message() << "\n";
-      io_error = true;
-      continue;
-    }
-    abc::ReadResult result = abc::ReadAbc(*text, file);
-    tunes += result.tunes_seen;
-    read += static_cast<int>(result.tunes.size());
-    warnings += result.warnings;
-    rejected += result.rejected;
-    for (const auto& d : result.diagnostics) {
-      if (options.json) problems.push_back(ProblemJson(d, "read"));
-      else if (!options.quiet) std::cerr << d.Format() << "\n";
-    }
-    abc::SourceLines lines(*text);
-    for (const auto& tune : result.tunes) {
-      abc::BarCheck check = abc::CheckBars(tune);
-      bars += static_cast<int>(check.bars.size());
-      off_meter += check.off_meter;
-      if (!options.bars) continue;
-      for (auto d : check.diagnostics) {
-        d.source_line = lines.Line(d.line);
-        if (options.json) problems.push_back(ProblemJson(d, "bar"));
-        else if (!options.quiet) std::cerr << d.Format() << "\n";
+    try {
+      auto text = abc::ReadTextFile(file);
+      if (!text.ok()) {
+        std::cerr << "tunesmith check: " << base::TerminalSafe(text.status().message()) << "\n";
+        io_error = true;
+        continue;
       }
+      int file_tunes = 0;
+      // One tune at a time: memory is the file's text and one tune.
+      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& step) {
+        const abc::ReadResult& result = step.result;
+        tunes += result.tunes_seen;
+        file_tunes += result.tunes_seen;
+        read += static_cast<int>(result.tunes.size());
+        warnings += result.warnings;
+        rejected += result.rejected;
+        for (const auto& d : result.diagnostics) report(d, "read");
+        abc::SourceLines lines(step.text, step.first_line);
+        for (const auto& tune : result.tunes) {
+          abc::BarCheck check = abc::CheckBars(tune);
+          bars += static_cast<int>(check.bars.size());
+          off_meter += check.off_meter;
+          if (!options.bars) continue;
+          int listed = 0;
+          for (auto d : check.diagnostics) {
+            if (listed++ == abc::kMaxListedWarnings) {
+              abc::Diagnostic more;
+              more.file = d.file;
+              more.x = d.x;
+              more.title = d.title;
+              more.line = tune.pos.line;
+              more.message = std::to_string(check.diagnostics.size() - abc::kMaxListedWarnings) +
+                             " more off-meter bars in this tune not listed";
+              report(more, "bar");
+              break;
+            }
+            d.SetSource(lines.Line(d.line));
+            report(d, "bar");
+          }
+        }
+      });
+      no_tune = no_tune || file_tunes == 0;
+    } catch (const std::bad_alloc&) {
+      std::cerr << "tunesmith check: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
+      io_error = true;
     }
   }
   if (options.json) {
@@ -79,7 +108,7 @@ int RunCheck(const CheckOptions& options) {
               << ", bars " << bars << ", bars off-meter " << off_meter << "\n";
   }
   if (io_error) return kExitUsage;
-  return rejected > 0 ? kExitRejected : kExitOk;
+  return rejected > 0 || no_tune ? kExitRejected : kExitOk;
 }
 
 }  // namespace
@@ -91,7 +120,9 @@ void AddCheckCommand(CLI::App& app) {
   cmd->add_flag("--json", options->json, "Print the summary and the problems as one JSON object on stdout");
   cmd->add_flag("-q,--quiet", options->quiet, "Print only the summary");
   cmd->add_flag("!--no-bars", options->bars, "Do not list off-meter bars one by one (they are still counted)");
-  cmd->footer("Exit status: 0 every tune read, 1 some tune rejected, 2 usage or I/O error.");
+  cmd->footer("Exit status: 0 every tune read, 1 some tune rejected or a file without any tune, 2 usage or a file "
+              "that cannot be read as text (missing, unreadable, binary, UTF-16, over 256 MiB); the other paths are "
+              "still checked.");
   cmd->callback([options] { throw ExitCode{RunCheck(*options)}; });
 }
 

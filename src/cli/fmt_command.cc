@@ -8,6 +8,7 @@
 #include "abc/reader.h"
 #include "abc/transpose.h"
 #include "abc/writer.h"
+#include "base/text.h"
 #include "cli/commands.h"
 
 namespace tunesmith::cli {
@@ -44,41 +45,49 @@ int RunFmt(const FmtOptions& options) {
     write.unit_length = abc::Rational(num, den);
   }
   std::vector<std::string> files;
-  Status listed = abc::ListAbcFiles(options.paths, &files);
-  if (!listed.ok()) {
-    std::cerr << "tunesmith fmt: " << listed.message() << "\n";
-    return kExitUsage;
-  }
   bool io_error = false, rejected = false, first = true;
+  for (const std::string& path : options.paths) {
+    Status listed = abc::ListAbcFiles({path}, &files);
+    if (!listed.ok()) {
+      std::cerr << "tunesmith fmt: " << base::TerminalSafe(listed.message()) << "\n";
+      io_error = true;
+    }
+  }
   for (const std::string& file : files) {
     auto text = abc::ReadTextFile(file);
     if (!text.ok()) {
-      std::cerr << "tunesmith fmt: " << text.status().message() << "\n";
+      std::cerr << "tunesmith fmt: " << base::TerminalSafe(text.status().message()) << "\n";
       io_error = true;
       continue;
     }
-    abc::ReadResult result = abc::ReadAbc(*text, file);
-    for (const auto& d : result.diagnostics) {
-      if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
-    }
-    rejected = rejected || result.rejected > 0;
-    for (const abc::Tune& tune : result.tunes) {
-      std::string out;
-      if (options.transpose.empty()) {
-        out = abc::WriteTune(tune, write);
-      } else {
-        auto moved = abc::TransposeTo(tune, step, alter);
-        if (!moved.ok()) {
-          std::cerr << "tunesmith fmt: " << moved.status().message() << "\n";
-          rejected = true;
-          continue;
-        }
-        out = abc::WriteTune(*moved, write);
+    // One tune at a time: memory is the file's text and one tune.
+    int file_tunes = 0;
+    abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
+      const abc::ReadResult& result = part.result;
+      file_tunes += result.tunes_seen;
+      for (const auto& d : result.diagnostics) {
+        if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
       }
-      if (!first) std::cout << "\n";
-      std::cout << out;
-      first = false;
-    }
+      rejected = rejected || result.rejected > 0;
+      for (const abc::Tune& tune : result.tunes) {
+        std::string out;
+        if (options.transpose.empty()) {
+          out = abc::WriteTune(tune, write);
+        } else {
+          auto moved = abc::TransposeTo(tune, step, alter);
+          if (!moved.ok()) {
+            std::cerr << "tunesmith fmt: " << base::TerminalSafe(moved.status().message()) << "\n";
+            rejected = true;
+            continue;
+          }
+          out = abc::WriteTune(*moved, write);
+        }
+        if (!first) std::cout << "\n";
+        std::cout << out;
+        first = false;
+      }
+    });
+    rejected = rejected || file_tunes == 0;
   }
   if (io_error) return kExitUsage;
   return rejected ? kExitRejected : kExitOk;

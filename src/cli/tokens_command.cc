@@ -21,6 +21,7 @@
 #include "abc/files.h"
 #include "abc/reader.h"
 #include "abc/transpose.h"
+#include "base/text.h"
 #include "cli/commands.h"
 #include "corpus/corpus.h"
 #include "tokens/tokenizer.h"
@@ -64,64 +65,79 @@ std::string Unprintable(const std::string& token) {
 
 int PrintTokens(const TokensArgs& args) {
   const auto kind = KindOf(args);
-  struct Encoded {
-    std::vector<std::string> tokens;
-  };
-  std::vector<Encoded> encoded;
-  int rejected = 0;
-  for (const auto& file : args.files) {
-    auto read = abc::ReadAbcFile(file);
-    if (!read.ok()) {
-      std::cerr << "tunesmith tokens: " << read.status().message() << "\n";
+  tokens::Vocabulary vocab;
+  const bool own_vocab = args.ids && args.vocab_file.empty();  // built from all the tunes: print at the end
+  if (args.ids && !own_vocab) {
+    auto text = abc::ReadTextFile(args.vocab_file);
+    auto v = text.ok() ? tokens::Vocabulary::Deserialize(*text) : Result<tokens::Vocabulary>(text.status());
+    if (!v.ok()) {
+      std::cerr << "tunesmith tokens: " << args.vocab_file << ": " << base::TerminalSafe(v.status().message()) << "\n";
       return kExitUsage;
     }
-    for (const auto& d : read->diagnostics) {
-      if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
+    if (v->kind() != kind) {
+      std::cerr << "tunesmith tokens: " << args.vocab_file << " is a " << tokens::TokenizerKindName(v->kind())
+                << " vocabulary; add or drop --char\n";
+      return kExitUsage;
     }
-    rejected += read->rejected;
-    for (const auto& tune : read->tunes) {
-      auto toks = tokens::EncodeTune(tune, kind);
-      if (!toks.ok()) {
-        std::cerr << tune.Describe() << ": cannot encode: " << toks.status().message() << "\n";
-        ++rejected;
-        continue;
-      }
-      encoded.push_back({std::move(toks).value()});
-    }
+    vocab = std::move(v).value();
   }
-
-  tokens::Vocabulary vocab;
-  if (args.ids) {
-    if (!args.vocab_file.empty()) {
-      auto text = abc::ReadTextFile(args.vocab_file);
-      auto v = text.ok() ? tokens::Vocabulary::Deserialize(*text) : Result<tokens::Vocabulary>(text.status());
-      if (!v.ok()) {
-        std::cerr << "tunesmith tokens: " << args.vocab_file << ": " << v.status().message() << "\n";
-        return kExitUsage;
-      }
-      if (v->kind() != kind) {
-        std::cerr << "tunesmith tokens: " << args.vocab_file << " is a " << tokens::TokenizerKindName(v->kind())
-                  << " vocabulary; add or drop --char\n";
-        return kExitUsage;
-      }
-      vocab = std::move(v).value();
-    } else {
-      std::vector<std::string> all;
-      for (const auto& e : encoded) all.insert(all.end(), e.tokens.begin(), e.tokens.end());
-      vocab = tokens::Vocabulary(kind, std::move(all));
-    }
-  }
-
   std::string line;
-  for (const auto& e : encoded) {
+  auto print = [&](const std::vector<std::string>& toks) {
     line.clear();
-    for (size_t i = 0; i < e.tokens.size(); ++i) {
+    for (size_t i = 0; i < toks.size(); ++i) {
       if (i > 0) line += ' ';
-      line += args.ids ? std::to_string(vocab.Id(e.tokens[i])) : Printable(e.tokens[i]);
+      line += args.ids ? std::to_string(vocab.Id(toks[i])) : Printable(toks[i]);
     }
     line += '\n';
     std::fwrite(line.data(), 1, line.size(), stdout);
+  };
+
+  std::vector<std::string> files;
+  bool io_error = false;
+  for (const std::string& path : args.files) {
+    Status listed = abc::ListAbcFiles({path}, &files);
+    if (!listed.ok()) {
+      std::cerr << "tunesmith tokens: " << base::TerminalSafe(listed.message()) << "\n";
+      io_error = true;
+    }
   }
+  std::vector<std::vector<std::string>> encoded;  // only for own_vocab
+  int rejected = 0;
+  for (const auto& file : files) {
+    auto text = abc::ReadTextFile(file);
+    if (!text.ok()) {
+      std::cerr << "tunesmith tokens: " << base::TerminalSafe(text.status().message()) << "\n";
+      io_error = true;
+      continue;
+    }
+    int file_tunes = 0;
+    abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
+      file_tunes += part.result.tunes_seen;
+      for (const auto& d : part.result.diagnostics) {
+        if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
+      }
+      rejected += part.result.rejected;
+      for (const auto& tune : part.result.tunes) {
+        auto toks = tokens::EncodeTune(tune, kind);
+        if (!toks.ok()) {
+          std::cerr << base::TerminalSafe(tune.Describe()) << ": cannot encode: "
+                    << base::TerminalSafe(toks.status().message()) << "\n";
+          ++rejected;
+          continue;
+        }
+        if (own_vocab) encoded.push_back(std::move(toks).value());
+        else print(*toks);
+      }
+    });
+    if (file_tunes == 0) ++rejected;
+  }
+  if (own_vocab) {
+    std::vector<std::string> all;
+    for (const auto& e : encoded) all.insert(all.end(), e.begin(), e.end());
+    vocab = tokens::Vocabulary(kind, std::move(all));
+    for (const auto& e : encoded) print(e);
+  }
+  if (io_error) return kExitUsage;
   return rejected > 0 ? kExitRejected : kExitOk;
 }
 
@@ -206,7 +222,8 @@ int Stats(const TokensArgs& args) {
 void AddTokensCommand(CLI::App& app) {
   auto args = std::make_shared<TokensArgs>();
   auto* cmd = app.add_subcommand("tokens", "Print the token stream of every tune (one tune per line)");
-  cmd->add_option("FILE", args->files, "ABC files (\"-\" is stdin); token files with --decode; folders with --stats")
+  cmd->add_option("FILE", args->files,
+                  "ABC files or folders (searched for *.abc; \"-\" is stdin); token files with --decode")
       ->required();
   cmd->add_flag("--char", args->chars, "Character tokens (the seed baseline) instead of abc tokens");
   cmd->add_flag("--ids", args->ids, "Print token ids instead of token strings");
