@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <string>
 
+#include "abc/fields.h"
 #include "abc/files.h"
 #include "abc/reader.h"
+#include "abc/writer.h"
 
 namespace tunesmith::abc {
 namespace {
@@ -252,6 +254,34 @@ TEST(Harden, StreamingStepsAddUpToReadAbc) {
   ReadResult all = ReadAbc(text, "many.abc");
   EXPECT_EQ(static_cast<int>(all.tunes.size()), tunes);
   EXPECT_EQ(all.rejected, rejected);
+}
+
+TEST(Harden, F03_NestedChordsAndGraceNotesAreErrors) {
+  ReadResult r = ReadAbc("X:1\nK:C\n" + std::string(100000, '[') + "C" + std::string(100000, ']') + "\n", "n.abc");
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_EQ(r.diagnostics[0].column, 2);
+  EXPECT_NE(r.diagnostics[0].message.find("chords do not nest"), std::string::npos);
+  r = ReadAbc("X:1\nK:C\n{{C}}D\n", "n.abc");
+  ASSERT_EQ(r.rejected, 1);
+  EXPECT_NE(r.diagnostics[0].message.find("grace notes do not nest"), std::string::npos);
+}
+
+TEST(Harden, F15_EveryUnitLengthFmtAcceptsReadsBack) {
+  const std::string text = "X:1\nT:u\nM:4/4\nL:1/4\nK:C\nCDEF|C/2D/4E/8F/16 G3/2 A7|Z2|c4-c4|\n";
+  ReadResult r = ReadAbc(text, "u.abc");
+  ASSERT_EQ(r.tunes.size(), 1u);
+  for (int den = 1; den <= 256; den *= 2) {
+    SCOPED_TRACE("L:1/" + std::to_string(den));
+    // fmt takes --unit-length through the reader's own rule for L:.
+    auto unit = ParseUnitLength("1/" + std::to_string(den));
+    ASSERT_TRUE(unit.ok());
+    WriteOptions w;
+    w.keep_unit_length = false;
+    w.unit_length = *unit;
+    ReadResult back = ReadAbc(WriteTune(r.tunes[0], w), "back.abc");
+    ASSERT_EQ(back.tunes.size(), 1u) << (back.diagnostics.empty() ? "" : back.diagnostics[0].Format());
+  }
+  EXPECT_FALSE(ParseUnitLength("1/512").ok());
 }
 
 }  // namespace

@@ -415,6 +415,8 @@ bool TuneParser::ReadChord(size_t* i, char close) {
       e.tie = e.tie || tie;
     } else if (c == ' ' || c == '\t') {
       ++*i;
+    } else if (c == '[' && close == ']') {
+      return Fail(*i, "'[' inside a chord: chords do not nest");
     } else if (c == '"') {
       if (!ReadQuoted(i)) return false;
     } else if (c == '!') {
@@ -610,6 +612,8 @@ bool TuneParser::ReadGrace(size_t* i) {
       pending_grace_lengths_.push_back(length);
     } else if (c == ' ' || c == '\t' || c == '-') {
       ++*i;
+    } else if (c == '{') {
+      return Fail(*i, "'{' inside grace notes: grace notes do not nest");
     } else {
       Warn(*i, std::string("unexpected '") + c + "' in grace notes skipped");
       ++*i;

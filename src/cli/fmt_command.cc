@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "abc/fields.h"
 #include "abc/files.h"
 #include "abc/reader.h"
 #include "abc/transpose.h"
@@ -31,18 +32,14 @@ int RunFmt(const FmtOptions& options) {
   write.keep_unit_length = options.unit_length.empty();
   write.beam_by_beat = !options.keep_beams;
   if (!options.unit_length.empty()) {
-    size_t slash = options.unit_length.find('/');
-    int num = 0, den = 0;
-    try {
-      num = std::stoi(options.unit_length.substr(0, slash));
-      den = slash == std::string::npos ? 1 : std::stoi(options.unit_length.substr(slash + 1));
-    } catch (...) {
-    }
-    if (num <= 0 || den <= 0) {
-      std::cerr << "tunesmith fmt: --unit-length '" << options.unit_length << "' is not a fraction such as 1/8\n";
+    // The reader's own rule for L:, so that what fmt writes, check reads.
+    auto unit = abc::ParseUnitLength(options.unit_length);
+    if (!unit.ok()) {
+      std::cerr << "tunesmith fmt: --unit-length '" << base::TerminalSafe(options.unit_length)
+                << "': " << unit.status().message() << "; give a fraction such as 1/8\n";
       return kExitUsage;
     }
-    write.unit_length = abc::Rational(num, den);
+    write.unit_length = *unit;
   }
   std::vector<std::string> files;
   bool io_error = false, rejected = false, first = true;
@@ -100,7 +97,7 @@ void AddFmtCommand(CLI::App& app) {
   auto* cmd = app.add_subcommand("fmt", "Write ABC tunes in the normalised style on stdout");
   cmd->add_option("paths", options->paths, "ABC files, folders (searched for *.abc) or - for stdin")->required();
   cmd->add_option("--transpose", options->transpose, "Move every tune to this tonic, keeping its mode (G, Bb, F#)");
-  cmd->add_option("--unit-length", options->unit_length, "Write note lengths in this L: (e.g. 1/8); default: each tune's own");
+  cmd->add_option("--unit-length", options->unit_length, "Write note lengths in this L:, 1/256 to 1 (e.g. 1/8); default: each tune's own");
   cmd->add_flag("--keep-beams", options->keep_beams,
                 "Keep the blanks between notes where the source has them; default: beam by beat (6/8 in threes, 4/4 in half bars ...)");
   cmd->footer("Exit status: 0 every tune written, 1 some tune rejected, 2 usage or I/O error.\n"
