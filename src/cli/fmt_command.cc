@@ -100,7 +100,8 @@ void AddFmtCommand(CLI::App& app) {
   cmd->add_option("--unit-length", options->unit_length, "Write note lengths in this L:, 1/256 to 1 (e.g. 1/8); default: each tune's own");
   cmd->add_flag("--keep-beams", options->keep_beams,
                 "Keep the blanks between notes where the source has them; default: beam by beat (6/8 in threes, 4/4 in half bars ...)");
-  cmd->footer("Exit status: 0 every tune written, 1 some tune rejected, 2 usage or I/O error.\n"
+  cmd->footer("Exit status: 0 every tune written, 1 some tune rejected or a file without any tune, 2 usage or a "
+              "file that cannot be read as text (missing, binary, UTF-16, over 256 MiB); the other paths are still read.\n"
               "Reader warnings are not printed: run 'tunesmith check' for them.");
   cmd->callback([options] { throw ExitCode{RunFmt(*options)}; });
 }

@@ -235,6 +235,8 @@ void AddTokensCommand(CLI::App& app) {
                   "(default: C for abc tokens, each tune's own key with --char)");
   cmd->add_flag("--stats", args->stats,
                 "Load FILEs as a corpus and print counts, rejections, duplicates, splits and vocabulary sizes");
+  cmd->footer("Exit status: 0 every tune printed, 1 some tune rejected or a file without any tune, 2 usage or a "
+              "file that cannot be read as text (missing, binary, UTF-16, over 256 MiB); the other files are still read.");
   cmd->callback([args] {
     if (args->decode && (args->ids || args->stats)) {
       std::cerr << "tunesmith tokens: --decode takes token strings; it cannot be combined with --ids or --stats\n";
