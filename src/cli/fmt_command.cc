@@ -1,6 +1,7 @@
 // tunesmith fmt [--transpose KEY] PATH...: every tune in tunesmith's one
 // normalised ABC style on stdout.
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -59,31 +60,36 @@ int RunFmt(const FmtOptions& options) {
     }
     // One tune at a time: memory is the file's text and one tune.
     int file_tunes = 0;
-    abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
-      const abc::ReadResult& result = part.result;
-      file_tunes += result.tunes_seen;
-      for (const auto& d : result.diagnostics) {
-        if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
-      }
-      rejected = rejected || result.rejected > 0;
-      for (const abc::Tune& tune : result.tunes) {
-        std::string out;
-        if (options.transpose.empty()) {
-          out = abc::WriteTune(tune, write);
-        } else {
-          auto moved = abc::TransposeTo(tune, step, alter);
-          if (!moved.ok()) {
-            std::cerr << "tunesmith fmt: " << base::TerminalSafe(moved.status().message()) << "\n";
-            rejected = true;
-            continue;
-          }
-          out = abc::WriteTune(*moved, write);
+    try {
+      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
+        const abc::ReadResult& result = part.result;
+        file_tunes += result.tunes_seen;
+        for (const auto& d : result.diagnostics) {
+          if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
         }
-        if (!first) std::cout << "\n";
-        std::cout << out;
-        first = false;
-      }
-    });
+        rejected = rejected || result.rejected > 0;
+        for (const abc::Tune& tune : result.tunes) {
+          std::string out;
+          if (options.transpose.empty()) {
+            out = abc::WriteTune(tune, write);
+          } else {
+            auto moved = abc::TransposeTo(tune, step, alter);
+            if (!moved.ok()) {
+              std::cerr << "tunesmith fmt: " << base::TerminalSafe(moved.status().message()) << "\n";
+              rejected = true;
+              continue;
+            }
+            out = abc::WriteTune(*moved, write);
+          }
+          if (!first) std::cout << "\n";
+          std::cout << out;
+          first = false;
+        }
+      });
+    } catch (const std::bad_alloc&) {
+      std::cerr << "tunesmith fmt: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
+      io_error = true;
+    }
     rejected = rejected || file_tunes == 0;
   }
   if (io_error) return kExitUsage;

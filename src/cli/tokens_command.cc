@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <new>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -111,24 +112,29 @@ int PrintTokens(const TokensArgs& args) {
       continue;
     }
     int file_tunes = 0;
-    abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
-      file_tunes += part.result.tunes_seen;
-      for (const auto& d : part.result.diagnostics) {
-        if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
-      }
-      rejected += part.result.rejected;
-      for (const auto& tune : part.result.tunes) {
-        auto toks = tokens::EncodeTune(tune, kind);
-        if (!toks.ok()) {
-          std::cerr << base::TerminalSafe(tune.Describe()) << ": cannot encode: "
-                    << base::TerminalSafe(toks.status().message()) << "\n";
-          ++rejected;
-          continue;
+    try {
+      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
+        file_tunes += part.result.tunes_seen;
+        for (const auto& d : part.result.diagnostics) {
+          if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
         }
-        if (own_vocab) encoded.push_back(std::move(toks).value());
-        else print(*toks);
-      }
-    });
+        rejected += part.result.rejected;
+        for (const auto& tune : part.result.tunes) {
+          auto toks = tokens::EncodeTune(tune, kind);
+          if (!toks.ok()) {
+            std::cerr << base::TerminalSafe(tune.Describe()) << ": cannot encode: "
+                      << base::TerminalSafe(toks.status().message()) << "\n";
+            ++rejected;
+            continue;
+          }
+          if (own_vocab) encoded.push_back(std::move(toks).value());
+          else print(*toks);
+        }
+      });
+    } catch (const std::bad_alloc&) {
+      std::cerr << "tunesmith tokens: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
+      io_error = true;
+    }
     if (file_tunes == 0) ++rejected;
   }
   if (own_vocab) {
