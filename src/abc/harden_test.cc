@@ -34,7 +34,7 @@ TEST(Harden, F02_WarningsOnAHugeLineStayShortAndFew) {
   const std::string text = "X:1\nT:k\nK:C\nC" + std::string(64000, 'k') + "\n";
   ReadResult r;
   const double s = Seconds([&] { r = ReadAbc(text, "k.abc"); });
-  EXPECT_LT(s, 2.0);
+  EXPECT_LT(s, 10.0);  // quadratic reading takes minutes; linear well under a second unloaded
   ASSERT_EQ(r.tunes.size(), 1u);
   EXPECT_EQ(r.warnings, 64000);
   // kMaxListedWarnings listed, then one line saying how many more.
@@ -60,7 +60,7 @@ TEST(Harden, F03_ATuneOverTheBoundIsRejectedAndTheNextOneRead) {
   text += "\n\nX:2\nT:Small\nK:C\nCDEF|\n";
   ReadResult r;
   const double s = Seconds([&] { r = ReadAbc(text, "huge.abc"); });
-  EXPECT_LT(s, 2.0);
+  EXPECT_LT(s, 10.0);  // quadratic reading takes minutes; linear well under a second unloaded
   EXPECT_EQ(r.tunes_seen, 2);
   EXPECT_EQ(r.rejected, 1);
   ASSERT_EQ(r.tunes.size(), 1u);
@@ -90,18 +90,20 @@ TEST(Harden, F03_PathologicalLinesReadInLinearTime) {
     SCOPED_TRACE(body.substr(0, 3) + "... (" + std::to_string(body.size()) + " bytes)");
     ReadResult r;
     const double s = Seconds([&] { r = ReadAbc("X:1\nK:C\n" + body + "\n", "nested.abc"); });
-    EXPECT_LT(s, 2.0);
+    EXPECT_LT(s, 10.0);  // quadratic reading takes minutes; linear well under a second unloaded
     // The listed warnings, the line counting the others, and an error.
     EXPECT_LE(r.diagnostics.size(), static_cast<size_t>(kMaxListedWarnings) + 2);
   }
 }
 
 TEST(Harden, F03_PlusContinuationLinesDoNotRescanTheBody) {
+  // 40,000 notes, each followed by a +: line: looking back for the field
+  // from each would take 40,000 x 40,000 steps.
   std::string text = "X:1\nK:C\nW:words\n";
-  for (int i = 0; i < 10000; ++i) text += "CDEF GABc|\n+:more\n";
+  for (int i = 0; i < 40000; ++i) text += "C\n+:x\n";
   ReadResult r;
   const double s = Seconds([&] { r = ReadAbc(text, "plus.abc"); });
-  EXPECT_LT(s, 2.0);
+  EXPECT_LT(s, 10.0);  // quadratic reading takes minutes; linear well under a second unloaded
   ASSERT_EQ(r.tunes.size(), 1u);
 }
 

@@ -198,7 +198,8 @@ int Stats(const TokensArgs& args) {
   // The story on stderr: every tune left out, and why.
   for (const auto& d : corpus->diagnostics) {
     if (d.severity == abc::Severity::kError || d.message.find("duplicate of") != std::string::npos) {
-      std::cerr << d.file << ":" << d.line << ": X:" << d.x << " \"" << d.title << "\": " << d.message << "\n";
+      std::cerr << base::TerminalSafe(d.file) << ":" << d.line << ": X:" << d.x << " \"" << base::TerminalSafe(d.title)
+                << "\": " << base::TerminalSafe(d.message) << "\n";
     }
   }
   const auto& s = corpus->stats;
