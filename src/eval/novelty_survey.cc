@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
                                 {"longest_note_run", results[i].longest_note_run},
                                 {"nearest", results[i].nearest_title}});
     }
-    std::cout << base::JsonText(out, 2) << "\n";
+    std::cout << tunesmith::base::JsonText(out, 2) << "\n";
     return 0;
   }
 
