@@ -55,9 +55,14 @@ Result<std::string> ReadInput(const std::string& input) {
   return text;
 }
 
+// `said`: the messages of our own (tool "render") already printed for this
+// tune, which both conversions report: each is printed once.
 void PrintMessages(const std::vector<render::ToolMessage>& messages, const render::TuneText& tune,
-                   const render::TuneLocation& where) {
-  for (const render::ToolMessage& m : messages) std::cerr << render::FormatToolMessage(m, tune.text, where) << "\n";
+                   const render::TuneLocation& where, std::set<std::string>* said) {
+  for (const render::ToolMessage& m : messages) {
+    if (m.tool == "render" && !said->insert(std::to_string(m.line) + ":" + m.text).second) continue;
+    std::cerr << render::FormatToolMessage(m, tune.text, where) << "\n";
+  }
 }
 
 // A file can be created in `dir` (an exclusive probe, removed at once): a
@@ -151,6 +156,7 @@ int RunRender(const RenderArgs& args) {
     const std::filesystem::path base = std::filesystem::path(args.out) / name;
 
     std::vector<std::string> made;
+    std::set<std::string> said;
     bool ok = true;
     auto fail = [&](const std::string& what, const Status& status) {
       std::cerr << label << ": " << what << " failed:\n" << status.message() << "\n";
@@ -167,7 +173,7 @@ int RunRender(const RenderArgs& args) {
       if (!midi_file.ok()) {
         fail("MIDI", midi_file.status());
       } else {
-        PrintMessages(midi_file->messages, tune, where);
+        PrintMessages(midi_file->messages, tune, where, &said);
         if (midi) {
           std::filesystem::path path = base;
           path += ".mid";
@@ -196,7 +202,7 @@ int RunRender(const RenderArgs& args) {
       if (!svg_file.ok()) {
         fail("SVG", svg_file.status());
       } else {
-        PrintMessages(svg_file->messages, tune, where);
+        PrintMessages(svg_file->messages, tune, where, &said);
         std::filesystem::path path = base;
         path += ".svg";
         if (Status s = base::WriteFileAtomically(path, svg_file->svg); s.ok()) {

@@ -83,10 +83,10 @@ std::string JoinErrors(const std::vector<ToolMessage>& messages, std::string_vie
 }
 
 // The directives RemoveUnsafeDirectives took out, as warnings in front of the tool's own.
-void AddRemovedWarnings(const SafeTuneText& safe, const char* tool, std::vector<ToolMessage>* messages) {
+void AddRemovedWarnings(const SafeTuneText& safe, std::vector<ToolMessage>* messages) {
   std::vector<ToolMessage> removed;
   for (const RemovedDirective& r : safe.removed) {
-    removed.push_back({ToolMessage::Severity::kWarning, tool, r.line, 1, DescribeRemoved(r)});
+    removed.push_back({ToolMessage::Severity::kWarning, "render", r.line, 1, DescribeRemoved(r)});
   }
   messages->insert(messages->begin(), removed.begin(), removed.end());
 }
@@ -298,7 +298,7 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
       m.column = 0;
     }
   }
-  AddRemovedWarnings(safe, "abc2midi", &midi.messages);
+  AddRemovedWarnings(safe, &midi.messages);
   bool has_errors = std::any_of(midi.messages.begin(), midi.messages.end(), [](const ToolMessage& m) {
     return m.severity == ToolMessage::Severity::kError;
   });
@@ -334,7 +334,7 @@ Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, c
 
   SvgFile svg;
   svg.messages = ParseAbcm2psOutput(run->out + run->err);
-  AddRemovedWarnings(safe, "abcm2ps", &svg.messages);
+  AddRemovedWarnings(safe, &svg.messages);
   std::vector<std::filesystem::path> pages;
   for (const auto& entry : std::filesystem::directory_iterator(scratch->path())) {
     if (entry.path().extension() == ".svg") pages.push_back(entry.path());

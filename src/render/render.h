@@ -26,7 +26,7 @@ struct TuneLocation {
 struct ToolMessage {
   enum class Severity { kWarning, kError };
   Severity severity = Severity::kWarning;
-  std::string tool;   // "abc2midi" or "abcm2ps"
+  std::string tool;   // "abc2midi" or "abcm2ps"; "render" for a directive not passed to them
   int line = 0;       // 1-based line in the tune text
   int column = 0;     // 1-based column
   std::string text;   // the tool's words, e.g. "Unrecognized chord name \"d\""
