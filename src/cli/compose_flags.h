@@ -17,7 +17,13 @@ namespace tunesmith::cli {
 // (whose current values are the defaults shown in --help).
 void AddComposeFlags(CLI::App* cmd, generate::ComposeRequest* request);
 
-// Registers --threads (0: every core) bound to `threads`.
+// The most --threads accepts.
+inline constexpr int kMaxThreads = 1024;
+
+// Registers --threads (0: every core, at most kMaxThreads) bound to `threads`.
 void AddThreadsFlag(CLI::App* cmd, int* threads);
+
+// A CLI11 check that refuses an empty value ("--key ''"), saying what to give.
+CLI::Validator NotEmpty(const std::string& what);
 
 }  // namespace tunesmith::cli

@@ -1,6 +1,8 @@
 // tunesmith render FILE.abc: every tune of a file to MIDI, WAV and SVG.
 // Written paths go to stdout (one per line, for scripts); progress, tool
 // messages and errors go to stderr.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -18,6 +20,7 @@
 #include "render/external_tool.h"
 #include "render/render.h"
 #include "render/synthesizer.h"
+#include "render/tune_files.h"
 #include "render/tune_text.h"
 
 namespace tunesmith::cli {
@@ -52,12 +55,28 @@ Result<std::string> ReadInput(const std::string& input) {
   return text;
 }
 
+// `said`: the messages of our own (tool "render") already printed for this
+// tune, which both conversions report: each is printed once.
 void PrintMessages(const std::vector<render::ToolMessage>& messages, const render::TuneText& tune,
-                   const render::TuneLocation& where) {
-  for (const render::ToolMessage& m : messages) std::cerr << render::FormatToolMessage(m, tune.text, where) << "\n";
+                   const render::TuneLocation& where, std::set<std::string>* said) {
+  for (const render::ToolMessage& m : messages) {
+    if (m.tool == "render" && !said->insert(std::to_string(m.line) + ":" + m.text).second) continue;
+    std::cerr << render::FormatToolMessage(m, tune.text, where) << "\n";
+  }
+}
+
+// A file can be created in `dir` (an exclusive probe, removed at once): a
+// read-only folder is said before any work, not once per tune.
+Status CheckWritable(const std::string& dir) {
+  const std::filesystem::path probe = std::filesystem::path(dir) / ".tunesmith-render-write-check";
+  Result<bool> made = render::WriteNewFile(probe.string(), "");
+  if (!made.ok()) return Status::IOError("cannot write into the folder " + dir + ": " + made.status().message());
+  if (*made) ::unlink(probe.c_str());
+  return Status::Ok();
 }
 
 int RunRender(const RenderArgs& args) {
+  const std::string me = "tunesmith render";
   const auto start = std::chrono::steady_clock::now();
   bool midi = args.midi, wav = args.wav, svg = args.svg;
   if (!midi && !wav && !svg) midi = wav = svg = true;
@@ -77,11 +96,12 @@ int RunRender(const RenderArgs& args) {
   }
 
   Result<std::string> text = ReadInput(args.input);
-  if (!text.ok()) {
-    std::cerr << "tunesmith render: " << text.status().message() << "\n";
+  if (!text.ok()) return Fail(me, text.status());  // 3: not found; 5: cannot be read
+  const std::string file_name = args.input == "-" ? "<stdin>" : args.input;
+  if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+    std::cerr << me << ": " << file_name << " is empty: nothing to render\n";
     return kExitUsage;
   }
-  const std::string file_name = args.input == "-" ? "<stdin>" : args.input;
   const std::string stem = args.input == "-" ? "stdin" : std::filesystem::path(args.input).stem().string();
   render::AbcFileText file = render::SplitTunes(*text);
   if (file.header.find("%%") != std::string::npos) {
@@ -102,16 +122,15 @@ int RunRender(const RenderArgs& args) {
     }
   }
   if (selected.empty()) {
-    std::cerr << "tunesmith render: " << file_name << ": no tunes (a tune starts with an X: line)\n";
-    return kExitRejected;
-  }
-
-  std::error_code ec;
-  std::filesystem::create_directories(args.out, ec);
-  if (ec) {
-    std::cerr << "tunesmith render: cannot create the folder " << args.out << ": " << ec.message() << "\n";
+    std::cerr << me << ": " << file_name << ": no tunes, nothing to render (a tune starts with an X: line)\n";
     return kExitUsage;
   }
+
+  // The output folder must take files before any tune is rendered.
+  std::error_code ec;
+  std::filesystem::create_directories(args.out, ec);
+  if (ec) return Fail(me, Status::IOError("cannot create the folder " + args.out + ": " + ec.message()));
+  if (Status s = CheckWritable(args.out); !s.ok()) return Fail(me, s);
 
   std::unique_ptr<render::MidiSynthesizer> synth;
   if (wav) {
@@ -124,6 +143,7 @@ int RunRender(const RenderArgs& args) {
   }
 
   int rendered = 0, failed = 0, files = 0;
+  Status io_error;  // a file that cannot be written ends the run (exit 5)
   std::set<std::string> used_names;
   for (size_t i = 0; i < selected.size(); ++i) {
     const render::TuneText& tune = *selected[i];
@@ -136,6 +156,7 @@ int RunRender(const RenderArgs& args) {
     const std::filesystem::path base = std::filesystem::path(args.out) / name;
 
     std::vector<std::string> made;
+    std::set<std::string> said;
     bool ok = true;
     auto fail = [&](const std::string& what, const Status& status) {
       std::cerr << label << ": " << what << " failed:\n" << status.message() << "\n";
@@ -152,7 +173,7 @@ int RunRender(const RenderArgs& args) {
       if (!midi_file.ok()) {
         fail("MIDI", midi_file.status());
       } else {
-        PrintMessages(midi_file->messages, tune, where);
+        PrintMessages(midi_file->messages, tune, where, &said);
         if (midi) {
           std::filesystem::path path = base;
           path += ".mid";
@@ -160,6 +181,7 @@ int RunRender(const RenderArgs& args) {
             wrote(path, "mid");
           } else {
             fail("MIDI", s);
+            io_error = s;
           }
         }
         if (wav) {
@@ -170,6 +192,7 @@ int RunRender(const RenderArgs& args) {
             if (render::IsSilent(*stats)) std::cerr << label << ": warning: " << path.string() << " is silent\n";
           } else {
             fail("WAV", stats.status());
+            if (stats.status().IsIOError()) io_error = stats.status();
           }
         }
       }
@@ -179,13 +202,14 @@ int RunRender(const RenderArgs& args) {
       if (!svg_file.ok()) {
         fail("SVG", svg_file.status());
       } else {
-        PrintMessages(svg_file->messages, tune, where);
+        PrintMessages(svg_file->messages, tune, where, &said);
         std::filesystem::path path = base;
         path += ".svg";
         if (Status s = base::WriteFileAtomically(path, svg_file->svg); s.ok()) {
           wrote(path, "svg");
         } else {
           fail("SVG", s);
+          io_error = s;
         }
       }
     }
@@ -197,11 +221,13 @@ int RunRender(const RenderArgs& args) {
     std::cerr << "render: " << label << ":" << (kinds.empty() ? " nothing" : kinds) << " (" << seconds << " s)"
               << (ok ? "" : " FAILED") << "\n";
     std::cout.flush();
+    if (!io_error.ok()) break;
   }
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.2f", SecondsSince(start));
   std::cerr << "render: tunes " << selected.size() << ", rendered " << rendered << ", failed " << failed
             << ", files " << files << ", " << seconds << " s\n";
+  if (!io_error.ok()) return Fail(me, io_error.WithPrefix("stopped: "));
   return failed > 0 ? kExitRejected : kExitOk;
 }
 
@@ -213,8 +239,11 @@ void AddRenderCommand(CLI::App& app) {
   cmd->footer(
       "Without --midi, --wav or --svg all three are written, one file each per tune, named\n"
       "OUT/<file stem>-<X:>.mid|.wav|.svg. Written paths go to stdout. Needs abc2midi (abcmidi),\n"
-      "abcm2ps and the FluidR3_GM soundfont (fluid-soundfont-gm). Exit 0: all rendered;\n"
-      "1: some tune failed; 2: usage, I/O error or a missing tool.");
+      "abcm2ps and the FluidR3_GM soundfont (fluid-soundfont-gm). Directives that read other files or\n"
+      "copy SVG, PostScript or markup into the output (%%abc-include, %%beginsvg, ...) are not passed\n"
+      "to the tools (a warning says so). Exit 0: all rendered; 1: some tune failed; 2: usage, an empty\n"
+      "file or one without tunes, a missing tool; 3: FILE not found; 5: FILE cannot be read or the\n"
+      "output folder cannot be written (checked before any tune is rendered).");
   cmd->add_option("FILE", args->input, "ABC file ('-' for stdin)")->required();
   cmd->add_option("--out", args->out, "Folder for the output files (created if needed)")->capture_default_str();
   cmd->add_flag("--midi", args->midi, "Write MIDI (abc2midi)");

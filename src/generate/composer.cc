@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <unordered_set>
@@ -102,6 +103,45 @@ std::string CharTuneText(const ComposedTune& s) {
   return "X:" + std::to_string(s.index + 1) + "\nT:" + s.title + "\n" + body;
 }
 
+// The prime fed to a fresh grammar state after the header, as the generator
+// checks it: the first token that does not fit, or Ok.
+Status ProbePrime(const std::vector<std::string>& prime, const GrammarRules* rules) {
+  GrammarState probe(rules);
+  std::vector<uint8_t> allowed;
+  for (int step = 0; !probe.in_body(); ++step) {  // the header: forced, or the first allowed rhythm
+    probe.Allowed(&allowed);
+    auto it = std::find(allowed.begin(), allowed.end(), 1);
+    if (it == allowed.end() || step > 3) return Status::InvalidArgument("no header fits the options");
+    if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
+  }
+  for (const std::string& t : prime) {
+    if (Status s = probe.Accept(t); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// A fragment that does not fit where the form starts: say what to write
+// instead (AABB opens with a repeat sign, so '|:GABc', not 'GABc') rather
+// than the position of a token.
+Status PrimeFitsForm(const std::vector<std::string>& prime, const GrammarRules* rules, const ComposeRequest& r,
+                     const std::string& form) {
+  if (prime.empty()) return Status::Ok();
+  Status as_given = ProbePrime(prime, rules);
+  if (as_given.ok()) return as_given;
+  if (prime.front() != "|:") {
+    std::vector<std::string> opened = {"|:"};
+    opened.insert(opened.end(), prime.begin(), prime.end());
+    if (ProbePrime(opened, rules).ok()) {
+      return Status::InvalidArgument("--prime '" + r.prime + "': the form (" + form +
+                                     ") starts with a repeated part, so the fragment must start with its repeat "
+                                     "sign: write --prime '|:" + r.prime + "' (or choose --parts AB or --parts free)");
+    }
+  }
+  return as_given.WithPrefix("--prime '" + r.prime + "' does not fit the start of the form (" + form +
+                             "): write the fragment as the tune's first bars (a form with repeated parts starts "
+                             "with |:), or choose --parts free: ");
+}
+
 }  // namespace
 
 struct Composer::Impl {
@@ -180,12 +220,24 @@ const std::vector<std::string>& Composer::notes() const { return impl_->notes; }
 
 Result<Composition> Composer::Compose(const ComposeRequest& request,
                                       const std::function<void(int, int)>& progress) const {
+  std::vector<ComposedTune> tunes;
+  auto c = ComposeEach(
+      request,
+      [&tunes](ComposedTune& t, const Composition&) {
+        tunes.push_back(std::move(t));
+        return true;
+      },
+      progress);
+  if (!c.ok()) return c.status();
+  c->tunes = std::move(tunes);
+  return c;
+}
+
+Result<Composition> Composer::ComposeEach(const ComposeRequest& request, const TuneSink& sink,
+                                          const std::function<void(int, int)>& progress) const {
+  if (Status s = ValidateComposeRequest(request); !s.ok()) return s;
   const tokens::Vocabulary& vocab = impl_->loaded.vocabulary;
   const tokens::TokenizerKind kind = vocab.kind();
-  if (request.count < 1) return Status::InvalidArgument("the count of tunes must be at least 1");
-  if (request.candidates < 1 || request.candidates > 64) return Status::InvalidArgument("candidates must be in 1..64");
-  if (request.novelty_threshold < 0) return Status::InvalidArgument("the novelty threshold must be at least 1 bar (0: no guard)");
-  if (request.batch_size < 1) return Status::InvalidArgument("the batch size must be at least 1");
 
   Composition c;
   c.seed_drawn = !request.seed.has_value();
@@ -200,211 +252,219 @@ Result<Composition> Composer::Compose(const ComposeRequest& request,
   }
   TitleMaker titles(std::move(taken));
 
-  if (!masked) {
-    const auto started = std::chrono::steady_clock::now();
-    // The network alone: temperature, top-k, top-p and a draw; a tune stops
-    // at </s> or at the cap (1,500 tokens, 4,000 characters).
-    Generator generator(impl_->loaded.model, vocab);
-    GenerateOptions options;
-    options.count = request.count;
-    options.seed = c.seed;
-    options.sampling = request.sampling;
-    options.batch_size = request.batch_size;
-    options.grammar_mask = false;
-    try {
-      auto drawn = generator.Generate(options, progress);
-      if (!drawn.ok()) return drawn.status();
-      for (SampledTune& t : *drawn) {
-        ComposedTune out;
-        out.index = t.index;
-        out.seed = t.seed;
-        out.tokens = std::move(t.tokens);
-        out.finished = t.finished;
-        out.steps = t.steps;
-        out.bits_per_token = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
-        c.tunes.push_back(std::move(out));
-      }
-    } catch (const c10::Error& e) {
-      return Status::IOError(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
-    }
-    c.method = "plain (no grammar mask)";
-    c.structure = "free form";
-    for (ComposedTune& t : c.tunes) {
-      t.title = titles.Make(t.seed, RhythmOf(t.tokens, kind), HeaderField(t.tokens, kind, "M:"));
-      t.command = CommandFlags(request, impl_->summary.shown, t.seed);
-      if (kind == tokens::TokenizerKind::kChar) {
-        t.abc = CharTuneText(t);
-      } else {
-        TuneTextOptions text;
-        text.x = t.index + 1;
-        text.title = t.title;
-        text.provenance = request.provenance.empty() ? "tunesmith generate " + t.command
-                                                     : request.provenance + ", seed " + std::to_string(t.seed);
-        auto written = WriteGeneratedTune(t.tokens, text);
-        if (written.ok()) t.abc = written->abc;
-        else t.write_error = written.status().message();
-      }
-      c.tokens += static_cast<int64_t>(t.tokens.size()) - 1;
-      c.steps += t.steps;
-    }
-    c.seconds = Seconds(started);
-    return c;
-  }
-
-  // What the tunes must be.
-  GrammarOptions grammar;
-  grammar.min_bars = request.min_bars;
-  grammar.soft_max_tokens = request.max_length;
-  // The default form is the commonest of jigs and reels: two repeated
-  // 8-bar parts. "free" lets the model decide (bounded by min_bars and
-  // max_length); bars alone is one part of that length.
-  std::string parts = request.parts;
-  if (parts.empty() && request.bars == 0) parts = "AABB";
-  if (parts == "free") {
-    if (request.bars > 0) return Status::InvalidArgument("--bars does not apply to --parts free (use --min-bars)");
-    parts.clear();
-  }
-  auto structure = ParseStructure(parts, request.bars);
-  if (!structure.ok()) return structure.status();
-  grammar.structure = *structure;
-  auto need_token = [](Result<std::string> r, std::string* out) -> Status {
-    if (!r.ok()) return r.status();
-    *out = *r;
-    return Status::Ok();
-  };
-  if (!request.meter.empty()) {
-    if (Status s = need_token(MeterToken(request.meter, vocab), &grammar.meter); !s.ok()) return s;
-  }
-  if (!request.mode.empty()) {
-    if (Status s = need_token(ModeToken(request.mode, vocab), &grammar.mode); !s.ok()) return s;
-  }
-  if (!request.rhythm.empty()) {
-    if (Status s = need_token(RhythmToken(request.rhythm, vocab), &grammar.rhythm); !s.ok()) return s;
-  }
-  std::optional<tokens::NoteName> tonic;
-  if (!request.key.empty()) {
-    auto key = ParseKey(request.key);
-    if (!key.ok()) return key.status();
-    tonic = key->tonic;
-    if (key->mode) {
-      const std::string mode_token = tokens::FormatMode(*key->mode);
-      if (!grammar.mode.empty() && grammar.mode != mode_token) {
-        return Status::InvalidArgument("--key " + request.key + " names the mode " + abc::ModeName(*key->mode) +
-                             " but --mode says " + grammar.mode.substr(2));
-      }
-      if (Status s = need_token(ModeToken(abc::ModeName(*key->mode), vocab), &grammar.mode); !s.ok()) return s;
-    }
-  }
-  std::optional<Instrument> instrument;
-  if (!request.instrument.empty() && request.instrument != "none") {
-    auto found = FindInstrument(request.instrument);
-    if (!found.ok()) return found.status();
-    instrument = *found;
-    c.instrument = found->name;
-  }
-  const std::optional<KeyTable>& key_table = impl_->key_table;
-  if (!key_table && !tonic) c.notes.push_back("the model carries no table of keys: tunes are written in C (give --key)");
-  std::vector<std::string> prime;
-  if (!request.prime.empty()) {
-    if (grammar.meter.empty()) {
-      if (Status s = need_token(MeterToken("4/4", vocab), &grammar.meter); !s.ok()) {
-        return s.WithPrefix("--prime without --meter reads the fragment in 4/4: ");
-      }
-      c.notes.push_back("--prime: reading the fragment in M:4/4 (give --meter to change it)");
-    }
-    if (grammar.mode.empty()) {
-      if (Status s = need_token(ModeToken("maj", vocab), &grammar.mode); !s.ok()) {
-        return s.WithPrefix("--prime without --mode reads the fragment in major: ");
-      }
-      c.notes.push_back("--prime: reading the fragment in major (give --mode or --key to change it)");
-    }
-    if (!tonic) {
-      // A fragment without a key is read in the key that best holds it.
-      tonic = KeyOfFragment(FragmentLetters(request.prime),
-                            key_table ? key_table->Tonics(grammar.rhythm.empty() ? "R:other" : grammar.rhythm, grammar.mode)
-                                      : std::vector<std::pair<tokens::NoteName, int>>{{tokens::NoteName{}, 1}});
-      c.notes.push_back("--prime: reading the fragment in " + NoteNameString(*tonic) + " (give --key to change it)");
-    }
-    auto primed = PrimeTokens(request.prime, grammar.meter, grammar.mode, *tonic, vocab);
-    if (!primed.ok()) return primed.status();
-    prime = std::move(*primed);
-  }
-  auto rules = GrammarRules::Make(vocab, grammar);
-  if (!rules.ok()) return rules.status();
-  c.meter = grammar.meter.empty() ? "" : grammar.meter.substr(2);
-  c.mode = grammar.mode.empty() ? "" : grammar.mode.substr(2);
-  c.rhythm = grammar.rhythm.empty() ? "" : grammar.rhythm.substr(2);
-  c.structure = grammar.structure.ToString();
-
-  std::optional<NoveltyGuard> guard;
-  if (impl_->index && request.novelty_threshold > 0) guard.emplace(impl_->index, request.novelty_threshold);
-  c.guard_on = guard.has_value();
-  c.method = guard ? "grammar mask + novelty guard (" + std::to_string(request.novelty_threshold) + " bars)"
-                   : "grammar mask";
-
-  // Sample.
   GenerateOptions options;
   options.count = request.count;
   options.seed = c.seed;
   options.sampling = request.sampling;
-  options.prime = prime;
   options.batch_size = request.batch_size;
-  options.candidates = request.candidates;
-  options.keys.tonic = tonic;
-  options.keys.table = key_table ? &*key_table : nullptr;
-  options.keys.instrument = instrument;
-  Generator generator(impl_->loaded.model, *rules, guard ? &*guard : nullptr);
-  const auto started = std::chrono::steady_clock::now();
-  std::vector<SampledTune> sampled;
-  try {
-    auto drawn = generator.Generate(options, progress);
-    if (!drawn.ok()) return drawn.status();
-    sampled = std::move(*drawn);
-  } catch (const c10::Error& e) {
-    return Status::IOError(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
-  }
-  c.seconds = Seconds(started);
+  std::unique_ptr<Generator> generator;
+  // Turns one sampled tune into a composed one (written, checked, measured).
+  std::function<Status(SampledTune&, ComposedTune*)> finish;
+  // The form and key options below outlive the generator, which keeps pointers to them.
+  GrammarOptions grammar;
+  const std::optional<KeyTable>& key_table = impl_->key_table;
+  std::optional<NoveltyGuard> guard;
+  std::shared_ptr<const GrammarRules> grammar_rules;
 
-  // Write, check and measure each tune.
-  const auto writing = std::chrono::steady_clock::now();
-  for (SampledTune& t : sampled) {
-    ComposedTune out;
-    out.index = t.index;
-    out.seed = t.seed;
-    out.tokens = std::move(t.tokens);
-    out.finished = !out.tokens.empty() && out.tokens.back() == "</s>";
-    out.bar_retries = t.bar_retries;
-    out.restarts = t.restarts;
-    out.guard_gave_up = t.guard_gave_up;
-    out.steps = t.steps;
-    out.bits_per_token = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
-    out.command = CommandFlags(request, impl_->summary.shown, t.seed);
-    out.title = titles.Make(t.seed, RhythmOf(out.tokens, kind), HeaderField(out.tokens, kind, "M:"));
-    c.tokens += static_cast<int64_t>(out.tokens.size()) - 1;
-    c.steps += t.steps;
-
-    TuneTextOptions text;
-    text.x = t.index + 1;
-    text.title = out.title;
-    text.tonic = t.tonic;
-    text.chord_symbols = request.chords;
-    text.provenance = request.provenance.empty() ? "tunesmith generate " + out.command
-                                                 : request.provenance + ", seed " + std::to_string(t.seed);
-    auto written = WriteGeneratedTune(out.tokens, text);
-    if (!written.ok()) {
-      // The grammar mask rules this out; say which tune if it ever happens.
-      return written.status().WithPrefix("tune " + std::to_string(t.index + 1) + ": ");
+  if (!masked) {
+    // The network alone: temperature, top-k, top-p and a draw; a tune stops
+    // at </s> or at the cap (1,500 tokens, 4,000 characters).
+    generator = std::make_unique<Generator>(impl_->loaded.model, vocab);
+    options.grammar_mask = false;
+    c.method = "plain (no grammar mask)";
+    c.structure = "free form";
+    finish = [&](SampledTune& t, ComposedTune* out) -> Status {
+      out->index = t.index;
+      out->seed = t.seed;
+      out->tokens = std::move(t.tokens);
+      out->finished = t.finished;
+      out->steps = t.steps;
+      out->bits_per_token = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
+      out->title = titles.Make(out->seed, RhythmOf(out->tokens, kind), HeaderField(out->tokens, kind, "M:"));
+      out->command = CommandFlags(request, impl_->summary.shown, out->seed);
+      if (kind == tokens::TokenizerKind::kChar) {
+        out->abc = CharTuneText(*out);
+      } else {
+        TuneTextOptions text;
+        text.x = out->index + 1;
+        text.title = out->title;
+        text.provenance = request.provenance.empty() ? "tunesmith generate " + out->command
+                                                     : request.provenance + ", seed " + std::to_string(out->seed);
+        auto written = WriteGeneratedTune(out->tokens, text);
+        if (written.ok()) out->abc = written->abc;
+        else out->write_error = written.status().message();
+      }
+      return Status::Ok();
+    };
+  } else {
+    // What the tunes must be.
+    grammar.min_bars = request.min_bars;
+    grammar.soft_max_tokens = request.max_length;
+    // The default form is the commonest of jigs and reels: two repeated
+    // 8-bar parts. "free" lets the model decide (bounded by min_bars and
+    // max_length); bars alone is one part of that length.
+    std::string parts = request.parts;
+    if (parts.empty() && request.bars == 0) parts = "AABB";
+    if (parts == "free") {
+      if (request.bars > 0) return Status::InvalidArgument("--bars does not apply to --parts free (use --min-bars)");
+      parts.clear();
     }
-    out.abc = written->abc;
-    out.key = NoteNameString(t.tonic) +
-              (written->tune.key.mode == abc::Mode::kMajor ? "" : abc::ModeName(written->tune.key.mode));
-    out.checked = true;
-    out.checks = CheckGeneratedTune(out.abc, out.tokens, grammar.structure);
-    out.ok = out.checks.read_ok && out.checks.off_meter == 0 && out.checks.structure.empty();
-    if (impl_->index) out.novelty = corpus::MeasureNovelty(*impl_->index, out.tokens, written->tune);
-    c.tunes.push_back(std::move(out));
+    auto structure = ParseStructure(parts, request.bars);
+    if (!structure.ok()) return structure.status();
+    grammar.structure = *structure;
+    auto need_token = [](Result<std::string> r, std::string* out) -> Status {
+      if (!r.ok()) return r.status();
+      *out = *r;
+      return Status::Ok();
+    };
+    if (!request.meter.empty()) {
+      if (Status s = need_token(MeterToken(request.meter, vocab), &grammar.meter); !s.ok()) return s;
+    }
+    if (!request.mode.empty()) {
+      if (Status s = need_token(ModeToken(request.mode, vocab), &grammar.mode); !s.ok()) return s;
+    }
+    if (!request.rhythm.empty()) {
+      if (Status s = need_token(RhythmToken(request.rhythm, vocab), &grammar.rhythm); !s.ok()) return s;
+    }
+    std::optional<tokens::NoteName> tonic;
+    if (!request.key.empty()) {
+      auto key = ParseKey(request.key);
+      if (!key.ok()) return key.status();
+      tonic = key->tonic;
+      if (key->mode) {
+        const std::string mode_token = tokens::FormatMode(*key->mode);
+        if (!grammar.mode.empty() && grammar.mode != mode_token) {
+          return Status::InvalidArgument("--key " + request.key + " names the mode " + abc::ModeName(*key->mode) +
+                                         " but --mode says " + grammar.mode.substr(2));
+        }
+        if (Status s = need_token(ModeToken(abc::ModeName(*key->mode), vocab), &grammar.mode); !s.ok()) return s;
+      }
+    }
+    std::optional<Instrument> instrument;
+    if (!request.instrument.empty() && request.instrument != "none") {
+      auto found = FindInstrument(request.instrument);
+      if (!found.ok()) return found.status();
+      instrument = *found;
+      c.instrument = found->name;
+    }
+    if (!key_table && !tonic) c.notes.push_back("the model carries no table of keys: tunes are written in C (give --key)");
+    std::vector<std::string> prime;
+    if (!request.prime.empty()) {
+      if (grammar.meter.empty()) {
+        if (Status s = need_token(MeterToken("4/4", vocab), &grammar.meter); !s.ok()) {
+          return s.WithPrefix("--prime without --meter reads the fragment in 4/4: ");
+        }
+        c.notes.push_back("--prime: reading the fragment in M:4/4 (give --meter to change it)");
+      }
+      if (grammar.mode.empty()) {
+        if (Status s = need_token(ModeToken("maj", vocab), &grammar.mode); !s.ok()) {
+          return s.WithPrefix("--prime without --mode reads the fragment in major: ");
+        }
+        c.notes.push_back("--prime: reading the fragment in major (give --mode or --key to change it)");
+      }
+      if (!tonic) {
+        // A fragment without a key is read in the key that best holds it.
+        tonic = KeyOfFragment(FragmentLetters(request.prime),
+                              key_table ? key_table->Tonics(grammar.rhythm.empty() ? "R:other" : grammar.rhythm,
+                                                            grammar.mode)
+                                        : std::vector<std::pair<tokens::NoteName, int>>{{tokens::NoteName{}, 1}});
+        c.notes.push_back("--prime: reading the fragment in " + NoteNameString(*tonic) + " (give --key to change it)");
+      }
+      auto primed = PrimeTokens(request.prime, grammar.meter, grammar.mode, *tonic, vocab);
+      if (!primed.ok()) return primed.status();
+      prime = std::move(*primed);
+    }
+    auto rules = GrammarRules::Make(vocab, grammar);
+    if (!rules.ok()) return rules.status();
+    grammar_rules = *rules;
+    if (Status s = PrimeFitsForm(prime, grammar_rules.get(), request, grammar.structure.ToString()); !s.ok()) return s;
+    c.meter = grammar.meter.empty() ? "" : grammar.meter.substr(2);
+    c.mode = grammar.mode.empty() ? "" : grammar.mode.substr(2);
+    c.rhythm = grammar.rhythm.empty() ? "" : grammar.rhythm.substr(2);
+    c.structure = grammar.structure.ToString();
+
+    if (impl_->index && request.novelty_threshold > 0) guard.emplace(impl_->index, request.novelty_threshold);
+    c.guard_on = guard.has_value();
+    c.method = guard ? "grammar mask + novelty guard (" + std::to_string(request.novelty_threshold) + " bars)"
+                     : "grammar mask";
+
+    options.prime = prime;
+    options.candidates = request.candidates;
+    options.keys.tonic = tonic;
+    options.keys.table = key_table ? &*key_table : nullptr;
+    options.keys.instrument = instrument;
+    generator = std::make_unique<Generator>(impl_->loaded.model, grammar_rules, guard ? &*guard : nullptr);
+    finish = [&](SampledTune& t, ComposedTune* out) -> Status {
+      out->index = t.index;
+      out->seed = t.seed;
+      out->tokens = std::move(t.tokens);
+      out->finished = !out->tokens.empty() && out->tokens.back() == "</s>";
+      out->bar_retries = t.bar_retries;
+      out->restarts = t.restarts;
+      out->guard_gave_up = t.guard_gave_up;
+      out->steps = t.steps;
+      out->bits_per_token = t.scored > 0 ? -t.log_prob / t.scored / std::log(2.0) : 0.0;
+      out->command = CommandFlags(request, impl_->summary.shown, t.seed);
+      out->title = titles.Make(t.seed, RhythmOf(out->tokens, kind), HeaderField(out->tokens, kind, "M:"));
+      TuneTextOptions text;
+      text.x = t.index + 1;
+      text.title = out->title;
+      text.tonic = t.tonic;
+      text.chord_symbols = request.chords;
+      text.provenance = request.provenance.empty() ? "tunesmith generate " + out->command
+                                                   : request.provenance + ", seed " + std::to_string(t.seed);
+      auto written = WriteGeneratedTune(out->tokens, text);
+      if (!written.ok()) {
+        // The grammar mask rules this out; say which tune if it ever happens.
+        return written.status().WithPrefix("tune " + std::to_string(t.index + 1) + ": ");
+      }
+      out->abc = written->abc;
+      out->key = NoteNameString(t.tonic) +
+                 (written->tune.key.mode == abc::Mode::kMajor ? "" : abc::ModeName(written->tune.key.mode));
+      out->checked = true;
+      out->checks = CheckGeneratedTune(out->abc, out->tokens, grammar.structure);
+      out->ok = out->checks.read_ok && out->checks.off_meter == 0 && out->checks.structure.empty();
+      if (impl_->index) out->novelty = corpus::MeasureNovelty(*impl_->index, out->tokens, written->tune);
+      return Status::Ok();
+    };
   }
-  c.write_seconds = Seconds(writing);
+
+  // Sample in groups whose candidates fill whole batches: the batches are
+  // the ones one call for every tune would step, so the tunes are the same.
+  const int K = masked ? std::max(1, request.candidates) : 1;
+  const int batch = std::max(1, request.batch_size);
+  const int group = batch / std::gcd(batch, K);
+  for (int first = 0; first < request.count; first += group) {
+    GenerateOptions part = options;
+    part.count = std::min(group, request.count - first);
+    part.seed = c.seed + static_cast<uint64_t>(first);
+    std::function<void(int, int)> part_progress;
+    if (progress) part_progress = [&](int done, int) { progress(first + done, request.count); };
+    const auto started = std::chrono::steady_clock::now();
+    std::vector<SampledTune> sampled;
+    try {
+      auto drawn = generator->Generate(part, part_progress);
+      if (!drawn.ok()) return drawn.status();
+      sampled = std::move(*drawn);
+    } catch (const c10::Error& e) {
+      return Status::IOError(std::string("sampling failed in LibTorch: ") + e.what_without_backtrace());
+    }
+    c.seconds += Seconds(started);
+    for (SampledTune& t : sampled) {
+      t.index += first;
+      ComposedTune out;
+      const auto writing = std::chrono::steady_clock::now();
+      if (Status s = finish(t, &out); !s.ok()) return s;
+      c.write_seconds += Seconds(writing);
+      c.tokens += static_cast<int64_t>(out.tokens.size()) - 1;
+      c.steps += out.steps;
+      ++c.composed;
+      if (!sink(out, c)) {
+        c.stopped = c.composed < request.count;
+        return c;
+      }
+    }
+  }
   return c;
 }
 

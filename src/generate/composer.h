@@ -68,6 +68,27 @@ struct ComposeRequest {
   std::string provenance;
 };
 
+// The accepted ranges of a request (ValidateComposeRequest).
+inline constexpr int kMaxComposeCount = 1000000;   // tunes in one request
+inline constexpr double kMinTemperature = 0.05;    // positive temperatures: below this the logits overflow
+inline constexpr double kMaxTemperature = 10;      // above this every token is about equally likely
+inline constexpr int kMaxTopK = 100000;
+inline constexpr int kMaxNoveltyThreshold = 64;    // bars
+inline constexpr int kMaxMinBars = 256;            // free form: at ~20 tokens a bar, seconds per tune
+inline constexpr int kMaxMaxLength = 10000;        // free form: tokens
+inline constexpr int kMaxBatchSize = 1024;
+inline constexpr size_t kMaxPrimeBytes = 4096;
+
+// Checks every field of `request` against its accepted range (the limits
+// above, the form, the key and the instrument), before any work: an
+// InvalidArgument naming the field (as the server's JSON and the flag name
+// it) and the accepted range, e.g. "top_p (--top-p) must be a number above 0
+// and at most 1 (1: off), not 2". NaN and infinities are refused. The meter,
+// mode and rhythm names depend on the model's vocabulary and are checked by
+// Compose. Compose and ComposeEach call it first; callers that do work
+// before composing (loading a corpus, a model) call it before that.
+Status ValidateComposeRequest(const ComposeRequest& request);
+
 // What was composed for one tune.
 struct ComposedTune {
   int index = 0;                    // 0-based; its X: is index + 1
@@ -104,6 +125,8 @@ struct Composition {
   bool guard_on = false;
   // Things the person should know (a fragment read in 4/4, no key table, ...).
   std::vector<std::string> notes;
+  int composed = 0;                 // tunes composed (and, for ComposeEach, handed over)
+  bool stopped = false;             // ComposeEach: the sink asked to stop before request.count
 };
 
 // The model a Composer holds, as reports show it.
@@ -146,6 +169,21 @@ class Composer {
   // fit), naming the field.
   Result<Composition> Compose(const ComposeRequest& request,
                               const std::function<void(int, int)>& progress = {}) const;
+
+  // Receives each tune as soon as it is written and checked, in index order,
+  // with the composition so far (its settings filled in). Returns false to
+  // stop: no further tune is handed over or composed.
+  using TuneSink = std::function<bool(ComposedTune& tune, const Composition& so_far)>;
+
+  // Compose, streamed: tunes are composed in groups of about
+  // request.batch_size (exactly the batches Compose steps, so the tunes are
+  // the same for the same seed) and each group is handed to `sink` as it
+  // finishes, so the first tune comes after one batch, not after them all,
+  // and memory does not grow with request.count: the returned
+  // Composition's `tunes` stays empty (`composed` counts them, `stopped` says
+  // the sink ended it early). The sink may move from the tune.
+  Result<Composition> ComposeEach(const ComposeRequest& request, const TuneSink& sink,
+                                  const std::function<void(int, int)>& progress = {}) const;
 
  private:
   struct Impl;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <set>
+#include <utility>
 
 #include "base/caret.h"
 #include "base/files.h"
@@ -80,6 +82,86 @@ std::string JoinErrors(const std::vector<ToolMessage>& messages, std::string_vie
   return joined;
 }
 
+// The directives RemoveUnsafeDirectives took out, as warnings in front of the tool's own.
+void AddRemovedWarnings(const SafeTuneText& safe, std::vector<ToolMessage>* messages) {
+  std::vector<ToolMessage> removed;
+  for (const RemovedDirective& r : safe.removed) {
+    removed.push_back({ToolMessage::Severity::kWarning, "render", r.line, 1, DescribeRemoved(r)});
+  }
+  messages->insert(messages->begin(), removed.begin(), removed.end());
+}
+
+// Keeps what a tool said bounded however much it said: at most
+// kMaxToolMessages distinct messages (errors first kept, since they decide
+// the outcome), then one that counts the rest. A message repeated word for
+// word at the same place is kept once.
+class MessageCollector {
+ public:
+  explicit MessageCollector(std::string tool) : tool_(std::move(tool)) {}
+  void Add(ToolMessage m) {
+    if (m.text.size() > kMaxToolMessageBytes) {
+      m.text.resize(kMaxToolMessageBytes);
+      m.text += " ...";
+    }
+    const std::string key = std::to_string(static_cast<int>(m.severity)) + ":" + std::to_string(m.line) + ":" +
+                            std::to_string(m.column) + ":" + m.text;
+    if (seen_.count(key)) return;
+    if (seen_.size() < kMaxRemembered) seen_.insert(key);
+    const bool error = m.severity == ToolMessage::Severity::kError;
+    if (messages_.size() >= kMaxToolMessages) {
+      ++left_out_;
+      if (error) ++errors_left_out_;
+      // An error still counts when only warnings were kept: it replaces the last warning.
+      if (!error || kept_errors_ > 0) return;
+      for (auto it = messages_.rbegin(); it != messages_.rend(); ++it) {
+        if (it->severity != ToolMessage::Severity::kError) {
+          *it = std::move(m);
+          ++kept_errors_;
+          --errors_left_out_;
+          return;
+        }
+      }
+      return;
+    }
+    kept_errors_ += error;
+    messages_.push_back(std::move(m));
+  }
+  std::vector<ToolMessage> Take() {
+    if (left_out_ > 0) {
+      ToolMessage more;
+      more.severity = errors_left_out_ > 0 ? ToolMessage::Severity::kError : ToolMessage::Severity::kWarning;
+      more.tool = tool_;
+      more.text = std::to_string(left_out_) + " more message" + (left_out_ == 1 ? "" : "s") + " not shown (" +
+                  std::to_string(errors_left_out_) + " of them errors); only the first " +
+                  std::to_string(kMaxToolMessages) + " are kept";
+      messages_.push_back(std::move(more));
+    }
+    return std::move(messages_);
+  }
+
+ private:
+  static constexpr size_t kMaxRemembered = 10000;  // distinct messages told apart (~3 MB at most)
+  std::string tool_;
+  std::vector<ToolMessage> messages_;
+  std::set<std::string> seen_;
+  int64_t left_out_ = 0, errors_left_out_ = 0;
+  int kept_errors_ = 0;
+};
+
+// A long source line shown around `column` only, so that a message about a
+// 64,000-character line does not print it whole: the window's text and the
+// column within it.
+std::pair<std::string, int> LineWindow(std::string_view line, int column) {
+  constexpr int kHalf = 60;
+  if (static_cast<int>(line.size()) <= 2 * kHalf + 20) return {std::string(line), column};
+  const int at = std::max(1, column);
+  const int from = std::max(0, at - 1 - kHalf);
+  const int to = std::min(static_cast<int>(line.size()), at - 1 + kHalf);
+  std::string shown = (from > 0 ? "..." : "") + std::string(line.substr(from, to - from)) +
+                      (to < static_cast<int>(line.size()) ? "..." : "");
+  return {shown, column > 0 ? column - from + (from > 0 ? 3 : 0) : column};
+}
+
 }  // namespace
 
 std::string FormatToolMessage(const ToolMessage& message, std::string_view tune_text, const TuneLocation& where) {
@@ -92,13 +174,14 @@ std::string FormatToolMessage(const ToolMessage& message, std::string_view tune_
   out += message.text;
   std::vector<std::string_view> lines = SplitLines(tune_text);
   if (message.line > 0 && message.line <= static_cast<int>(lines.size())) {
-    out += "\n" + base::QuoteLineWithCaret(lines[message.line - 1], message.column);
+    const auto [shown, column] = LineWindow(lines[message.line - 1], message.column);
+    out += "\n" + base::QuoteLineWithCaret(shown, column);
   }
   return out;
 }
 
 std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
-  std::vector<ToolMessage> messages;
+  MessageCollector messages("abc2midi");
   for (std::string_view line : SplitLines(output)) {
     line = Trim(line);
     ToolMessage m;
@@ -124,17 +207,14 @@ std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output) {
       }
     }
     m.text = std::string(colon != std::string_view::npos ? Trim(line.substr(colon + 3)) : line);
-    // abc2midi reads a tune in several passes and may say the same thing on each.
-    bool repeated = std::any_of(messages.begin(), messages.end(), [&](const ToolMessage& seen) {
-      return seen.severity == m.severity && seen.line == m.line && seen.column == m.column && seen.text == m.text;
-    });
-    if (!repeated) messages.push_back(std::move(m));
+    // abc2midi reads a tune in several passes and may say the same thing on each: kept once.
+    messages.Add(std::move(m));
   }
-  return messages;
+  return messages.Take();
 }
 
 std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output) {
-  std::vector<ToolMessage> messages;
+  MessageCollector messages("abcm2ps");
   for (std::string_view line : SplitLines(output)) {
     line = Trim(line);
     ToolMessage m;
@@ -155,7 +235,7 @@ std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output) {
       m.severity = error ? ToolMessage::Severity::kError : ToolMessage::Severity::kWarning;
       size_t colon = line.find(':');
       m.text = std::string(colon != std::string_view::npos ? Trim(line.substr(colon + 1)) : line);
-      messages.push_back(std::move(m));
+      messages.Add(std::move(m));
       continue;
     }
     // "tune.abc:5:7: error: Decoration !foo! not defined": file, line and column before the kind.
@@ -171,9 +251,9 @@ std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output) {
       }
     }
     m.text = std::string(Trim(line.substr(kind + kind_length)));
-    messages.push_back(std::move(m));
+    messages.Add(std::move(m));
   }
-  return messages;
+  return messages.Take();
 }
 
 Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options, const TuneLocation& where) {
@@ -189,7 +269,8 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
   Result<std::filesystem::path> tool = FindTool(options.abc2midi, "abcmidi");
   if (!tool.ok()) return tool.status();
 
-  HeaderInsertion tune = InsertAfterKeyLine(abc_text, MidiDirectives(options, HeaderMeter(abc_text)));
+  const SafeTuneText safe = RemoveUnsafeDirectives(abc_text);
+  HeaderInsertion tune = InsertAfterKeyLine(safe.text, MidiDirectives(options, HeaderMeter(safe.text)));
   if (tune.key_line == 0) {
     return Status::InvalidArgument(where.file + ":" + std::to_string(where.first_line) +
                                    ": the tune has no K: line (the key field that ends an ABC tune header)");
@@ -217,6 +298,7 @@ Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options
       m.column = 0;
     }
   }
+  AddRemovedWarnings(safe, &midi.messages);
   bool has_errors = std::any_of(midi.messages.begin(), midi.messages.end(), [](const ToolMessage& m) {
     return m.severity == ToolMessage::Severity::kError;
   });
@@ -241,7 +323,8 @@ Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, c
   Result<ScratchDir> scratch = ScratchDir::Create();
   if (!scratch.ok()) return scratch.status();
   const std::filesystem::path abc_path = scratch->path() / "tune.abc";
-  if (Status s = base::WriteFile(abc_path, abc_text); !s.ok()) return s;
+  const SafeTuneText safe = RemoveUnsafeDirectives(abc_text);
+  if (Status s = base::WriteFile(abc_path, safe.text); !s.ok()) return s;
 
   // -g: SVG, one file per tune; -O names it (abcm2ps adds a number: tune001.svg).
   Result<base::ProcessRun> run =
@@ -251,6 +334,7 @@ Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options, c
 
   SvgFile svg;
   svg.messages = ParseAbcm2psOutput(run->out + run->err);
+  AddRemovedWarnings(safe, &svg.messages);
   std::vector<std::filesystem::path> pages;
   for (const auto& entry : std::filesystem::directory_iterator(scratch->path())) {
     if (entry.path().extension() == ".svg") pages.push_back(entry.path());

@@ -26,7 +26,7 @@ struct TuneLocation {
 struct ToolMessage {
   enum class Severity { kWarning, kError };
   Severity severity = Severity::kWarning;
-  std::string tool;   // "abc2midi" or "abcm2ps"
+  std::string tool;   // "abc2midi" or "abcm2ps"; "render" for a directive not passed to them
   int line = 0;       // 1-based line in the tune text
   int column = 0;     // 1-based column
   std::string text;   // the tool's words, e.g. "Unrecognized chord name \"d\""
@@ -56,7 +56,9 @@ struct MidiFile {
 
 // Runs abc2midi on `abc_text`, which must hold one tune (from X: on; a
 // second tune is ignored), with the options' directives added after its K:
-// line. Fails when abc2midi is missing (naming the Debian package abcmidi),
+// line. Directives that read other files or copy raw markup into the output
+// are taken out first (RemoveUnsafeDirectives, tune_text.h), each said in a
+// warning. Fails when abc2midi is missing (naming the Debian package abcmidi),
 // writes no file, or (strict) reports any error; the message lists them all.
 Result<MidiFile> AbcToMidi(std::string_view abc_text, const MidiOptions& options = {}, const TuneLocation& where = {});
 
@@ -70,15 +72,26 @@ struct SvgFile {
   std::vector<ToolMessage> messages;  // abcm2ps's warnings and errors; it draws the tune regardless
 };
 
-// Engraves `abc_text` (one tune) as one SVG document with abcm2ps -g. Fails
+// Engraves `abc_text` (one tune) as one SVG document with abcm2ps -g, the
+// unsafe directives taken out as for AbcToMidi. Fails
 // when abcm2ps is missing (naming the Debian package abcm2ps) or draws
 // nothing; abcm2ps's own errors (e.g. an unknown decoration, which it leaves
 // out) are returned as messages, not as a failure.
 Result<SvgFile> AbcToSvg(std::string_view abc_text, const SvgOptions& options = {}, const TuneLocation& where = {});
 
+// What is kept of a tool's messages about one tune, however many it prints
+// (100,000 bad decorations make abc2midi print a line each): the first
+// kMaxToolMessages distinct ones (an error displacing a warning when only
+// warnings were kept), each cut to kMaxToolMessageBytes, then one message
+// counting the rest. A quoted source line is shown 60 characters either side
+// of the column.
+inline constexpr size_t kMaxToolMessages = 20;
+inline constexpr size_t kMaxToolMessageBytes = 300;
+
 // abc2midi's output parsed into messages; exposed for tests. Lines that are
 // neither errors nor warnings (version, "writing MIDI file") are skipped, and
-// a message repeated word for word at the same place is kept once.
+// a message repeated word for word at the same place is kept once; the
+// messages are bounded as said above.
 std::vector<ToolMessage> ParseAbc2midiOutput(std::string_view output);
 // The same for abcm2ps ("file:line:col: error: text").
 std::vector<ToolMessage> ParseAbcm2psOutput(std::string_view output);

@@ -43,4 +43,29 @@ struct HeaderInsertion {
 // K: line is returned unchanged with key_line = 0.
 HeaderInsertion InsertAfterKeyLine(std::string_view tune, const std::vector<std::string>& lines);
 
+// A directive RemoveUnsafeDirectives took out.
+struct RemovedDirective {
+  int line = 0;           // 1-based line in the tune text (the first, for a block)
+  std::string directive;  // as written, e.g. "%%beginsvg" or "I:abc-include"
+  int lines = 1;          // lines removed (a %%begin... block to its %%end...)
+};
+
+struct SafeTuneText {
+  std::string text;                       // the tune, every removed line a bare "%" comment line
+  std::vector<RemovedDirective> removed;  // in line order
+};
+
+// Directives that make the external tools read other files or copy raw
+// markup into what they write are not passed on: %%abc-include, %%format,
+// %%EPS (read files), %%beginsvg ... %%endsvg, %%beginps ... %%endps,
+// %%postscript, %%ps, %%beginml ... %%endml (copy SVG, PostScript or HTML
+// into the output) and %%musicfont (a font URL in the SVG), in their %% and
+// I: forms, case-insensitive. A removed line becomes "%", so line numbers in
+// the tools' messages still point into the caller's text; an inline
+// [I:...] of one of them becomes blanks of the same width.
+SafeTuneText RemoveUnsafeDirectives(std::string_view tune);
+
+// "the line 4 directive %%beginsvg (3 lines) was not passed to the tools: ...": for warnings.
+std::string DescribeRemoved(const RemovedDirective& removed);
+
 }  // namespace tunesmith::render
