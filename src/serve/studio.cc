@@ -15,6 +15,7 @@
 
 #include "abc/bar_check.h"
 #include "abc/reader.h"
+#include "abc/transpose.h"
 #include "base/files.h"
 #include "base/process.h"
 #include "corpus/novelty.h"
@@ -497,13 +498,13 @@ Parsed<std::string> Studio::Impl::RenderFile(const TuneRecord& t, const std::str
   // sees the whole file or none.
   static std::atomic<uint64_t> serial{0};
   const fs::path scratch = files / ("render-" + std::to_string(::getpid()) + "-" + std::to_string(++serial));
-  render::TuneFileOptions options;
-  options.dir = scratch.string();
-  options.formats = {ext};
+  render::TuneFileOptions render_options;
+  render_options.dir = scratch.string();
+  render_options.formats = {ext};
   auto instrument = generate::FindInstrument(t.settings.value("instrument", std::string("fiddle")));
-  options.midi.program = instrument.ok() ? instrument->program : 73;
-  options.midi.chords = t.settings.value("chords", true);
-  render::TuneFileWriter writer(options);
+  render_options.midi.program = instrument.ok() ? instrument->program : 73;
+  render_options.midi.chords = t.settings.value("chords", true);
+  render::TuneFileWriter writer(render_options);
   auto written = writer.Write(text, "tune");
   std::error_code ec;
   if (!written.ok()) {
@@ -634,9 +635,9 @@ void Studio::Impl::Routes() {
   s.Delete(R"(/api/tunes/([^/.]+))", [this](const httplib::Request& req, httplib::Response& res) {
     const std::string id = req.matches[1];
     if (!IsTuneId(id)) return SendError(res, ApiError{404, "no tune '" + id.substr(0, 40) + "'", "id", json::object()});
-    Status s = store->Delete(id);
-    if (s.IsNotFound()) return SendError(res, ApiError{404, s.message(), "id", json::object()});
-    if (!s.ok()) return SendError(res, ApiError{500, s.message(), "", json::object()});
+    Status deleted = store->Delete(id);
+    if (deleted.IsNotFound()) return SendError(res, ApiError{404, deleted.message(), "id", json::object()});
+    if (!deleted.ok()) return SendError(res, ApiError{500, deleted.message(), "", json::object()});
     RemoveFilesOf(id);
     res.status = 204;
   });
@@ -667,8 +668,8 @@ void Studio::Impl::Routes() {
     if (!prime.ok()) return SendError(res, BadField(vary->keep_a ? "keep" : "keep_bars", prime.status().message()));
     // The parent's settings, in its resolved meter, key and rhythm.
     generate::ComposeRequest r;
-    const json& s = t->settings;
-    auto str = [&](const char* k) { return s.contains(k) && s[k].is_string() ? s[k].get<std::string>() : std::string(); };
+    const json& ps = t->settings;
+    auto str = [&](const char* k) { return ps.contains(k) && ps[k].is_string() ? ps[k].get<std::string>() : std::string(); };
     r.meter = tune->meter.ToString();
     int step = 0, alter = 0;
     const std::string tonic = t->key.empty() ? tune->key.ToString() : t->key;
@@ -676,11 +677,11 @@ void Studio::Impl::Routes() {
     r.mode = abc::ModeName(tune->key.mode);
     r.rhythm = t->rhythm;
     r.parts = str("parts");
-    if (s.contains("bars") && s["bars"].is_number_integer()) r.bars = s["bars"].get<int>();
-    if (s.contains("temperature") && s["temperature"].is_number()) r.sampling.temperature = s["temperature"].get<float>();
-    if (s.contains("top_k") && s["top_k"].is_number_integer()) r.sampling.top_k = s["top_k"].get<int>();
-    if (s.contains("top_p") && s["top_p"].is_number()) r.sampling.top_p = s["top_p"].get<float>();
-    if (s.contains("chords") && s["chords"].is_boolean()) r.chords = s["chords"].get<bool>();
+    if (ps.contains("bars") && ps["bars"].is_number_integer()) r.bars = ps["bars"].get<int>();
+    if (ps.contains("temperature") && ps["temperature"].is_number()) r.sampling.temperature = ps["temperature"].get<float>();
+    if (ps.contains("top_k") && ps["top_k"].is_number_integer()) r.sampling.top_k = ps["top_k"].get<int>();
+    if (ps.contains("top_p") && ps["top_p"].is_number()) r.sampling.top_p = ps["top_p"].get<float>();
+    if (ps.contains("chords") && ps["chords"].is_boolean()) r.chords = ps["chords"].get<bool>();
     if (!str("instrument").empty()) r.instrument = str("instrument");
     if (vary->temperature) r.sampling.temperature = *vary->temperature;
     if (vary->seed) r.seed = *vary->seed;
@@ -745,7 +746,8 @@ void Studio::Impl::Routes() {
   });
 
   // Errors httplib answers itself (no route, a body past the limit) are JSON too.
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+  s.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     static const std::regex api(R"(/api/tunes(/[^/]+(/(vary|star))?)?|/api/(model|check|tunebook\.abc)|/healthz)");
     if (res.status == 404 && std::regex_match(req.path, api)) {
@@ -758,7 +760,7 @@ void Studio::Impl::Routes() {
                                               : "error " + std::to_string(res.status);
     SendJson(res, res.status, ApiError{res.status, message, "", json::object()}.Body());
     return httplib::Server::HandlerResponse::Handled;
-  });
+  }));
   s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
     std::string what = "internal error";
     try {
