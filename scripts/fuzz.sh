@@ -3,7 +3,7 @@
 # in build-fuzz/) and runs one, or each, for SECONDS.
 #
 # Usage: scripts/fuzz.sh TARGET SECONDS [LIBFUZZER_FLAG...]
-#   TARGET: abc_reader_fuzz, tokenizer_fuzz, checkpoint_fuzz, or all (each
+#   TARGET: abc_reader_fuzz, tokenizer_fuzz, checkpoint_fuzz, request_fuzz, or all (each
 #   in turn, SECONDS each); the _fuzz suffix may be left out.
 #
 # Seeds are the project's own test tunes (scripts/fuzz_seeds.py), written to
@@ -24,7 +24,7 @@ target=$1 seconds=$2
 shift 2
 case "$seconds" in '' | *[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;; esac
 
-all=(abc_reader_fuzz tokenizer_fuzz checkpoint_fuzz)
+all=(abc_reader_fuzz tokenizer_fuzz checkpoint_fuzz request_fuzz)
 if [ "$target" = all ]; then
   targets=("${all[@]}")
 else
@@ -62,6 +62,8 @@ for t in "${targets[@]}"; do
   mkdir -p "$dir/seeds" "$dir/corpus"
   if [ "$t" = abc_reader_fuzz ]; then
     cp "$tunes"/* "$dir/seeds/"
+  elif [ "$t" = request_fuzz ]; then
+    python3 scripts/fuzz_seeds.py --requests "$dir/seeds" >/dev/null
   else
     TUNESMITH_FUZZ_SEEDS_FROM=$tunes TUNESMITH_FUZZ_SEEDS_TO=$dir/seeds "$bin"
   fi

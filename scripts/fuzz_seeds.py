@@ -6,7 +6,11 @@ Sources: docs/examples/*.abc, the "abc" texts of tests/golden/*.jsonl, and
 every C++ string literal (adjacent literals joined, raw strings included) in
 the tests (src/**/*_test.cc, tests/*.cc) that holds a K: field.
 
-Usage: scripts/fuzz_seeds.py OUT_DIR      (prints the number of seeds written)
+With --requests, writes request_fuzz inputs instead (a parser byte, then a
+body): the JSON bodies of src/serve/*_test.cc for each body parser, each
+test tune as {"abc": ...}, and query strings.
+
+Usage: scripts/fuzz_seeds.py [--requests] OUT_DIR   (prints the number of seeds written)
 """
 import hashlib
 import json
@@ -81,14 +85,41 @@ def tunes():
                 yield text
 
 
+def requests():
+    """request_fuzz inputs: the first byte picks the parser (request_fuzz.cc)."""
+    bodies = []
+    for path in sorted(ROOT.glob("src/serve/*_test.cc")):
+        for text in literals(path.read_text(encoding="utf-8", errors="replace")):
+            if text.startswith(b"{") and len(text) < 4096:
+                bodies.append(text)
+    for body in bodies:
+        for parser in range(5):
+            yield bytes([parser]) + body
+    for i, text in enumerate(tunes()):
+        if i % 8 == 0:
+            yield bytes([4]) + json.dumps({"abc": text.decode("utf-8", "replace")}).encode("utf-8")
+            yield bytes([1]) + json.dumps({"abc": text.decode("utf-8", "replace"), "parent": "abc123"}).encode("utf-8")
+    for query in (b"page=3&per_page=5&starred=1", b"page=0", b"per_page=1000&page=99999999999999999999"):
+        yield bytes([5]) + query
+    for query in (b"transpose=-3&tempo=120&lilt=swing&part=B", b"transpose=13", b"tempo=abc&part=C"):
+        for ext in range(6):
+            yield bytes([6 + 8 * ext]) + query
+    yield bytes([7]) + b"abc123def"
+
+
 def main() -> int:
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    make = tunes
+    if args[:1] == ["--requests"]:
+        make = requests
+        args = args[1:]
+    if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
-    out = pathlib.Path(sys.argv[1])
+    out = pathlib.Path(args[0])
     out.mkdir(parents=True, exist_ok=True)
     seen = set()
-    for text in tunes():
+    for text in make():
         digest = hashlib.sha1(text).hexdigest()
         if digest in seen:
             continue
