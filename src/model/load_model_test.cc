@@ -233,7 +233,7 @@ TEST_F(LoadModelTest, DamagedModelsGiveClearErrors) {
          out += std::string(8, '\0');
          PutLe64(out, out.size() - 8, ReferenceFnv1a64(out.substr(0, out.size() - 8)));
          return out;
-       }), "bad JSON", &Status::IsCorruption},
+       }, "bad JSON", &Status::IsCorruption},
   };
   for (const auto& d : cases) {
     const std::string path = Write("damaged.ckpt", d.damage(good));
