@@ -68,9 +68,9 @@ TEST_F(CliModelsTest, DamagedModelsAreClearErrorsNotAborts) {
     const char* expected;
   };
   std::string flipped = good;
-  flipped[flipped.size() / 2] ^= 0x04;
+  flipped.at(flipped.size() / 2) ^= 0x04;
   std::string newer = good;
-  newer[8] = 9;
+  newer.at(8) = 9;
   const std::vector<Case> cases = {
       {"truncated", good.substr(0, good.size() * 2 / 3), 4, "truncated"},
       {"bit-flipped", flipped, 4, "checksum mismatch"},

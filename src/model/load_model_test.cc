@@ -42,7 +42,7 @@ uint64_t Le64(std::string_view b, size_t at) {
 }
 
 void PutLe64(std::string& b, size_t at, uint64_t v) {
-  for (int i = 0; i < 8; ++i) b[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  for (int i = 0; i < 8; ++i) b.at(at + i) = static_cast<char>((v >> (8 * i)) & 0xff);
 }
 
 // A small model whose file LoadModel accepts.
@@ -199,16 +199,23 @@ TEST_F(LoadModelTest, DamagedModelsGiveClearErrors) {
       {"empty file", [](std::string) { return std::string(); }, "not a tunesmith checkpoint", &Status::IsCorruption},
       {"an ABC file", [](std::string) { return std::string("X:1\nT:t\nK:G\nGABc|\n"); }, "not a tunesmith checkpoint", &Status::IsCorruption},
       {"a PNG", [](std::string) { return std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16); }, "not a tunesmith checkpoint", &Status::IsCorruption},
-      {"a LibTorch zip", [](std::string) { return std::string("PK\x03\x04\x14\0\0\0", 8) + std::string(100, 'z'); }, "not a tunesmith checkpoint", &Status::IsCorruption},
+      {"a LibTorch zip", [](std::string) {
+         std::string zip(108, 'z');
+         zip.at(0) = 'P';
+         zip.at(1) = 'K';
+         zip.at(2) = '\x03';
+         zip.at(3) = '\x04';
+         return zip;
+       }, "not a tunesmith checkpoint", &Status::IsCorruption},
       {"magic only", [](std::string b) { return b.substr(0, 8); }, "truncated", &Status::IsCorruption},
       {"truncated to half", [](std::string b) { return b.substr(0, b.size() / 2); }, "truncated", &Status::IsCorruption},
       {"last byte missing", [](std::string b) { return b.substr(0, b.size() - 1); }, "truncated", &Status::IsCorruption},
-      {"bit flipped in the weights", [](std::string b) { b[b.size() - 100] ^= 0x01; return b; }, "checksum mismatch", &Status::IsCorruption},
-      {"bit flipped in the checksum", [](std::string b) { b[b.size() - 1] ^= 0x80; return b; }, "checksum mismatch", &Status::IsCorruption},
-      {"bit flipped in a length", [](std::string b) { b[16 + 2 + 5 + 7] ^= 0x10; return b; }, "truncated", &Status::IsCorruption},
-      {"version 0", [](std::string b) { b[8] = 0; return b; }, "format version 0", &Status::IsNotSupported},
-      {"version 3 (newer)", [](std::string b) { b[8] = 3; return b; }, "format version 3", &Status::IsNotSupported},
-      {"version 2^32-1", [](std::string b) { b[8] = b[9] = b[10] = b[11] = '\xff'; return b; }, "format version 4294967295", &Status::IsNotSupported},
+      {"bit flipped in the weights", [](std::string b) { b.at(b.size() - 100) ^= 0x01; return b; }, "checksum mismatch", &Status::IsCorruption},
+      {"bit flipped in the checksum", [](std::string b) { b.at(b.size() - 1) ^= 0x80; return b; }, "checksum mismatch", &Status::IsCorruption},
+      {"bit flipped in a length", [](std::string b) { b.at(16 + 2 + 5 + 7) ^= 0x10; return b; }, "truncated", &Status::IsCorruption},
+      {"version 0", [](std::string b) { b.at(8) = 0; return b; }, "format version 0", &Status::IsNotSupported},
+      {"version 3 (newer)", [](std::string b) { b.at(8) = 3; return b; }, "format version 3", &Status::IsNotSupported},
+      {"version 2^32-1", [](std::string b) { b.at(8) = b.at(9) = b.at(10) = b.at(11) = '\xff'; return b; }, "format version 4294967295", &Status::IsNotSupported},
       {"vocabulary of another size", reencode([](Checkpoint& c) {
          c.vocabulary = tokens::Vocabulary(tokens::TokenizerKind::kAbcToken, {"A", "B"}).Serialize();
        }), "the vocabulary has 6 tokens, the model 9", &Status::IsCorruption},
@@ -294,14 +301,14 @@ TEST(Harden, F17_ChecksumIsStandardFnv1a64AndVersionOneFilesStillLoad) {
 
   // The same file as version 1 wrote it: version 1, the short basis.
   std::string v1 = bytes;
-  v1[8] = 1;
+  v1.at(8) = 1;
   PutLe64(v1, v1.size() - 8, ReferenceFnv1a64(std::string_view(v1).substr(0, v1.size() - 8), 1469598103934665603ull));
   auto old = DecodeCheckpoint(v1, "v1.ckpt");
   ASSERT_TRUE(old.ok()) << old.status().message();
   EXPECT_EQ(old->weights, GoodCheckpoint().weights);
   // A version 1 header with the version 2 checksum is damage, and the other way round.
   std::string mixed = bytes;
-  mixed[8] = 1;
+  mixed.at(8) = 1;
   PutLe64(mixed, mixed.size() - 8, ReferenceFnv1a64(std::string_view(mixed).substr(0, mixed.size() - 8)));
   EXPECT_TRUE(DecodeCheckpoint(mixed, "m").status().IsCorruption());
 
