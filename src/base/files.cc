@@ -1,11 +1,14 @@
 #include "base/files.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 namespace tunesmith::base {
@@ -62,16 +65,19 @@ Status WriteFile(const std::filesystem::path& path, std::string_view bytes) {
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
   namespace fs = std::filesystem;
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  // A name of its own per writer (process id and a counter; O_EXCL makes
-  // sure), hidden, beside the target so that the rename stays on one file
-  // system. open() applies the umask as for any new file.
-  static std::atomic<unsigned> counter{0};
+  // A name of its own per write (the process id, for RemoveStaleTemporaryFiles,
+  // and 64 random bits nobody can guess; O_EXCL refuses an existing name,
+  // symlinks included), hidden, beside the target so that the rename stays on
+  // one file system. open() applies the umask as for any new file.
+  std::random_device entropy;
   std::string temp;
   int fd = -1;
   for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) {
-    temp = (dir / ("." + path.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
-                   std::to_string(counter.fetch_add(1)))).string();
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    char suffix[17];
+    const uint64_t r = (static_cast<uint64_t>(entropy()) << 32) ^ entropy();
+    std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(r));
+    temp = TemporaryFilePrefix(path, ::getpid()) + suffix;
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) return ErrnoStatus("cannot write " + path.string() + " (temporary file " + temp + ")", errno);
@@ -90,6 +96,33 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view b
     ::close(dfd);
   }
   return Status::Ok();
+}
+
+std::string TemporaryFilePrefix(const std::filesystem::path& path, long pid) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  return (dir / ("." + path.filename().string() + ".tmp." + std::to_string(pid) + ".")).string();
+}
+
+int RemoveStaleTemporaryFiles(const std::filesystem::path& path) {
+  namespace fs = std::filesystem;
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string head = "." + path.filename().string() + ".tmp.";
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.compare(0, head.size(), head) != 0) continue;
+    // .NAME.tmp.PID.RANDOM: the writer's process id between the dots.
+    const size_t dot = name.find('.', head.size());
+    const std::string pid_text = name.substr(head.size(), dot == std::string::npos ? std::string::npos : dot - head.size());
+    if (pid_text.empty() || pid_text.size() > 9 || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to ask)
+    std::error_code remove_error;
+    if (fs::remove(it->path(), remove_error)) ++removed;
+  }
+  return removed;
 }
 
 }  // namespace tunesmith::base

@@ -22,6 +22,20 @@ Status WriteFile(const std::filesystem::path& path, std::string_view bytes);
 // to disk, renames it over `path` and flushes the folder. On failure `path`
 // is unchanged (the old content, or still absent), no temporary file is left,
 // and the status is IOError (NotFound when the folder does not exist).
+// The temporary file is `.NAME.tmp.PID.RANDOM` (RANDOM: 16 hex digits from
+// the system's random source), created with O_EXCL so that a name planted
+// beforehand (a file or a symlink) is never opened; a process killed while
+// writing leaves it behind (RemoveStaleTemporaryFiles clears it).
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes);
+
+// The temporary name WriteFileAtomically would use for `path` in this process
+// (`.NAME.tmp.PID.` followed by the random part, which this leaves out).
+std::string TemporaryFilePrefix(const std::filesystem::path& path, long pid);
+
+// Removes the temporary files of `path` (`.NAME.tmp.PID.*` beside it) whose
+// writer PID is no running process: what a writer killed mid-write (SIGKILL,
+// power loss) left. Files of running processes, this one included, stay.
+// Returns how many were removed; errors are ignored (a leftover is harmless).
+int RemoveStaleTemporaryFiles(const std::filesystem::path& path);
 
 }  // namespace tunesmith::base

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 namespace tunesmith::base {
 namespace {
@@ -85,6 +86,23 @@ TEST_F(FilesTest, ReadingAFolderIsAnIOError) {
   Result<std::string> folder = ReadFile(dir_);
   ASSERT_FALSE(folder.ok());
   EXPECT_TRUE(folder.status().IsIOError()) << folder.status().ToString();
+}
+
+// The temporary names cannot be guessed: the old ones (PID and a counter
+// from 0) planted as symlinks to a victim are never followed.
+TEST_F(FilesTest, AtomicWritesUseUnguessableTemporaryNames) {
+  const fs::path victim = dir_ / "victim";
+  std::ofstream(victim) << "precious";
+  for (int i = 0; i < 10; ++i) {
+    fs::create_symlink(victim, dir_ / (".out.txt.tmp." + std::to_string(::getpid()) + "." + std::to_string(i)));
+  }
+  ASSERT_TRUE(WriteFileAtomically(dir_ / "out.txt", "new").ok());
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(text, "precious");
+  const std::string prefix = TemporaryFilePrefix(dir_ / "out.txt", ::getpid());
+  EXPECT_EQ(prefix, (dir_ / (".out.txt.tmp." + std::to_string(::getpid()) + ".")).string());
+  EXPECT_EQ(EntriesIn(dir_), 12) << "the victim, 10 symlinks and out.txt; no temporary file";
 }
 
 }  // namespace

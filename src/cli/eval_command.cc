@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/compose_flags.h"
 #include "cli/eval_summary.h"
+#include "cli/flag_checks.h"
 #include "cli/version.h"
 #include "eval/evaluate.h"
 #include "model/threads.h"
@@ -57,8 +58,34 @@ std::string CommandLine(const EvalArgs& a) {
   return s.str();
 }
 
+// Paths named on the command line, checked before the corpus is read or a model loaded.
+Status CheckBeforeWork(const EvalArgs& a) {
+  std::error_code ec;
+  auto exists = [&](const std::string& flag, const std::string& path) -> Status {
+    if (!fs::exists(path, ec)) return Status::NotFound(flag + " " + path + ": no such file or folder");
+    return Status::Ok();
+  };
+  for (const auto& p : a.options.corpus) {
+    if (Status st = exists("--corpus", p); !st.ok()) return st;
+  }
+  for (const auto& p : a.options.tunes) {
+    if (Status st = exists("--tunes", p); !st.ok()) return st;
+  }
+  if (!a.options.model.empty()) {
+    if (Status st = exists("--model", a.options.model); !st.ok()) return st;
+    if (fs::is_directory(a.options.model, ec)) {
+      return Status::InvalidArgument("--model " + a.options.model + " is a folder; give a model file (written by tunesmith train)");
+    }
+  }
+  if (!a.report_dir.empty() && fs::exists(a.report_dir, ec) && !fs::is_directory(a.report_dir, ec)) {
+    return Status::InvalidArgument("--report " + a.report_dir + " is a file; give a folder to write the report into");
+  }
+  return Status::Ok();
+}
+
 int RunEval(EvalArgs a) {
   const std::string me = "tunesmith eval";
+  if (Status st = CheckBeforeWork(a); !st.ok()) return Fail(me, st);
   a.options.threads = model::UseThreads(a.threads);
   a.options.request.grammar_mask = !a.no_mask;
   auto ev = eval::Evaluate(a.options, [&](const std::string& line) { std::cerr << me << ": " << line << "\n"; });
@@ -99,7 +126,7 @@ void AddEvalCommand(CLI::App& app) {
                   "ABC files or folders: the test split is scored and compared, the train split indexed for novelty "
                   "(pass the corpus the model was trained on)")
       ->required();
-  cmd->add_option("--samples", o.samples, "Tunes to sample")->capture_default_str();
+  cmd->add_option("--samples", o.samples, "Tunes to sample")->capture_default_str()->check(InRange(1, 100000));
   cmd->add_option("--seed", o.seed, "Tune i is sampled with seed + i; also seeds the classifier test's folds")
       ->capture_default_str();
   cmd->add_option("--report", a->report_dir, "Write report.json, report.html, audio/ and midi/ into this folder");
@@ -107,10 +134,12 @@ void AddEvalCommand(CLI::App& app) {
   AddComposeFlags(cmd, &o.request);
   cmd->add_flag("--no-mask", a->no_mask,
                 "Sample an abc-token model without the grammar mask (char models never have one)");
-  cmd->add_option("--examples", o.examples, "Example tunes in the report")->capture_default_str();
+  cmd->add_option("--examples", o.examples, "Example tunes in the report")->capture_default_str()->check(InRange(0, 1000));
   cmd->add_option("--program", o.program, "General MIDI program of the examples' melody (73: flute, as generate)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(InRange(0, 127));
   AddThreadsFlag(cmd, &a->threads);
+  cmd->get_option("--threads")->check(InRange(0, 1024));
   cmd->footer(ExitCodesHelp());
   cmd->callback([a] {
     const int code = RunEval(*a);

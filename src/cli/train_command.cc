@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/compose_flags.h"
+#include "cli/flag_checks.h"
 #include "corpus/corpus.h"
 #include "generate/composer.h"
 #include "model/threads.h"
@@ -21,8 +22,12 @@ struct TrainArgs {
   bool json = false;
 };
 
+// Ctrl-C: training stopped after writing MODEL.last (128 + SIGINT, as a shell reports it).
+constexpr int kExitInterrupted = 130;
+
 int RunTrain(TrainArgs a) {
   const std::string me = "tunesmith train";
+  if (Status st = train::CheckTrainOptions(a.options); !st.ok()) return Fail(me, st);
   model::UseThreads(a.threads);
   auto corpus = corpus::LoadCorpus(a.corpus);
   if (!corpus.ok()) return Fail(me, corpus.status());
@@ -34,6 +39,11 @@ int RunTrain(TrainArgs a) {
   auto result = train::TrainOnCorpus(a.options, *corpus, [&](const std::string& line) { std::cerr << me << ": " << line << "\n"; });
   if (!result.ok()) return Fail(me, result.status());
   if (a.json) std::cout << result->dump(2) << "\n";
+  if (result->value("stop_reason", "") == "interrupted") {
+    std::cerr << me << ": interrupted after step " << result->value("steps", 0) << "; " << a.options.out
+              << ".last holds it: continue with the same command and --resume\n";
+    return kExitInterrupted;
+  }
   return kExitOk;
 }
 
@@ -47,15 +57,19 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--corpus", a->corpus, "ABC files or folders (searched recursively)")->required();
   cmd->add_option("--out", o->out, "Model file to write (MODEL.last and MODEL.metrics.jsonl go beside it)")
       ->required();
-  cmd->add_option("--epochs", o->epochs, "Passes over the training split (0: the preset's)")->capture_default_str();
+  cmd->add_option("--epochs", o->epochs, "Passes over the training split (0: the preset's)")
+      ->capture_default_str()
+      ->check(InRange(0, 100000));
   AddThreadsFlag(cmd, &a->threads);
+  cmd->get_option("--threads")->check(InRange(0, 1024));
   cmd->add_flag("--resume", o->resume, "Continue exactly where MODEL.last stopped (same data order and RNG)");
   cmd->add_option("--seed", o->seed, "Seed of the initial weights, dropout and data order")->capture_default_str();
   cmd->add_option("--device", o->device, "auto (cuda when available), cpu or cuda")->capture_default_str();
   cmd->add_option("--max-minutes", o->max_minutes, "Wall-clock budget; then MODEL.last is written (0: none)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(InRange(0.0, 1e6));
   cmd->add_flag("--json", a->json, "Print a JSON summary (valid and test figures, tok/s) on stdout");
-  cmd->footer(ExitCodesHelp());
+  cmd->footer(ExitCodesHelp() + " 130 interrupted (Ctrl-C): MODEL.last was written; add --resume to continue.");
   cmd->callback([a] {
     const int code = RunTrain(*a);
     if (code != kExitOk) throw ExitCode{code};

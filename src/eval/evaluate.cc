@@ -96,6 +96,13 @@ Result<Evaluation> Evaluate(const EvaluateOptions& options, const std::function<
   auto corpus = corpus::LoadCorpus(o.corpus);
   if (!corpus.ok()) return corpus.status();
   const auto& stats = corpus->stats;
+  if (stats.kept == 0) {
+    std::string paths;
+    for (const auto& p : o.corpus) paths += (paths.empty() ? "" : " ") + p;
+    return Status::InvalidArgument("--corpus " + paths + ": no tune could be read (" + std::to_string(stats.rejected) +
+                                   " rejected): nothing to score or compare against (HINT: check the path, or run "
+                                   "tunesmith check on it)");
+  }
   ev.corpus_paths = o.corpus;
   ev.fingerprint = corpus->Fingerprint();
   ev.train_tunes = stats.train;

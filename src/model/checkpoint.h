@@ -20,7 +20,14 @@
 namespace tunesmith::model {
 
 inline constexpr char kCheckpointMagic[8] = {'T', 'U', 'N', 'E', 'S', 'M', 'T', 'H'};
-inline constexpr uint32_t kCheckpointVersion = 1;
+// The version written; every version from kOldestCheckpointVersion up is read.
+// Version 2 differs from 1 only in the checksum's FNV offset basis
+// (docs/checkpoint-format.md).
+inline constexpr uint32_t kCheckpointVersion = 2;
+inline constexpr uint32_t kOldestCheckpointVersion = 1;
+// ReadCheckpoint refuses larger files (and anything not a regular file)
+// before reading them into memory.
+inline constexpr uint64_t kMaxCheckpointBytes = uint64_t{16} << 30;
 
 struct Checkpoint {
   ModelConfig model;                    // rebuilds the network

@@ -1,11 +1,19 @@
 #include "model/checkpoint.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <random>
+#include <thread>
 
+#include "base/files.h"
 #include "model/lstm_lm.h"
 #include "model/weights.h"
 
@@ -116,7 +124,7 @@ TEST_F(CheckpointTest, DamagedFilesAreClearErrors) {
       {"empty", [](std::string) { return std::string(); }, "not a tunesmith checkpoint"},
       {"bad magic", [](std::string b) { b[0] = 'X'; return b; }, "not a tunesmith checkpoint"},
       {"text file", [](std::string) { return std::string("X:1\nT:a tune\nK:G\nGABc|\n"); }, "not a tunesmith checkpoint"},
-      {"newer version", [](std::string b) { b[8] = 2; return b; }, "format version 2"},
+      {"newer version", [](std::string b) { b[8] = 3; return b; }, "format version 3"},
       {"truncated header", [](std::string b) { return b.substr(0, 12); }, "truncated"},
       {"truncated in weights", [](std::string b) { return b.substr(0, b.size() / 2); }, "truncated"},
       {"checksum cut", [](std::string b) { return b.substr(0, b.size() - 3); }, "truncated"},
@@ -164,6 +172,98 @@ TEST_F(CheckpointTest, UnwritableFolderIsAnError) {
   EXPECT_TRUE(st.IsNotFound()) << st.ToString();
   EXPECT_NE(st.message().find("checkpoint: cannot write"), std::string::npos) << st.message();
   EXPECT_NE(st.message().find("m.ckpt"), std::string::npos) << st.message();
+}
+
+// The files in `dir` whose name has ".tmp." in it: WriteFileAtomically's temporaries.
+std::vector<std::string> TemporaryFiles(const fs::path& dir) {
+  std::vector<std::string> found;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.path().filename().string().find(".tmp.") != std::string::npos) found.push_back(e.path().filename().string());
+  }
+  return found;
+}
+
+// Finding 10: SIGKILL during a checkpoint write left `.NAME.tmp.PID...`
+// files that no later run removed. 25 writers killed at random moments: the
+// file on disk is whole at every moment, and the next write clears what the
+// killed ones left.
+TEST_F(CheckpointTest, F10_KilledCheckpointWriteLeavesNoTempFiles) {
+  const std::string path = (dir_ / "m.ckpt.last").string();
+  Checkpoint c = Sample();
+  c.weights += std::string(4 << 20, '\x01');  // a few MB, so that a kill often lands inside a write
+  // (the weights are opaque to the container; only the checksum must hold)
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  std::mt19937 rng(10);
+  int leftovers_seen = 0;
+  for (int kill = 0; kill < 25; ++kill) {
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+      Checkpoint mine = c;
+      for (int step = 0;; ++step) {
+        mine.train_state["step"] = step;
+        if (!WriteCheckpoint(path, mine).ok()) ::_exit(1);
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(2000 + rng() % 40000));
+    ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer failed instead of being killed";
+    leftovers_seen += static_cast<int>(TemporaryFiles(dir_).size());
+    auto r = ReadCheckpoint(path);
+    ASSERT_TRUE(r.ok()) << "after kill " << kill << ": " << r.status().message();
+  }
+  // The next writer (this process) removes what the dead ones left.
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  EXPECT_EQ(TemporaryFiles(dir_), std::vector<std::string>{}) << leftovers_seen << " leftovers were seen";
+  std::cout << "25 killed writers left " << leftovers_seen << " temporary files; all removed by the next write\n";
+}
+
+// A temporary file of a running writer is not touched; one of a dead writer is.
+TEST_F(CheckpointTest, StaleTemporaryFilesOfLiveWritersStay) {
+  const fs::path target = dir_ / "m.ckpt";
+  const pid_t dead = ::fork();
+  if (dead == 0) ::_exit(0);
+  ::waitpid(dead, nullptr, 0);
+  std::ofstream(dir_ / (".m.ckpt.tmp." + std::to_string(dead) + ".00000000deadbeef")) << "half";
+  std::ofstream(dir_ / ".m.ckpt.tmp.1.0000000000000001") << "init's";  // pid 1 runs
+  std::ofstream(dir_ / (".m.ckpt.tmp." + std::to_string(::getpid()) + ".0000000000000002")) << "ours";
+  std::ofstream(dir_ / ".other.tmp.999999999.x") << "another file's";
+  EXPECT_EQ(base::RemoveStaleTemporaryFiles(target), 1);
+  EXPECT_FALSE(fs::exists(dir_ / (".m.ckpt.tmp." + std::to_string(dead) + ".00000000deadbeef")));
+  EXPECT_EQ(TemporaryFiles(dir_).size(), 3u);
+}
+
+// A full disk while writing a checkpoint (here a file-size limit, as
+// `ulimit -f` sets) keeps the previous checkpoint whole and says so.
+TEST_F(CheckpointTest, FullDiskKeepsThePreviousCheckpointAndSaysSo) {
+  const std::string path = (dir_ / "m.ckpt.last").string();
+  Checkpoint c = Sample();
+  ASSERT_TRUE(WriteCheckpoint(path, c).ok());
+  const std::string before = Slurp(path);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);  // write() then fails with EFBIG, as with ENOSPC
+    struct rlimit limit = {static_cast<rlim_t>(before.size() / 2), static_cast<rlim_t>(before.size() / 2)};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    Checkpoint bigger = c;
+    bigger.train_state["step"] = 99;
+    Status st = WriteCheckpoint(path, bigger);
+    const bool said = !st.ok() && st.IsIOError() &&
+                      st.message().find(path + " still holds the previous checkpoint, intact") != std::string::npos &&
+                      st.message().find("HINT") != std::string::npos;
+    if (!said) std::fprintf(stderr, "status: %s\n", st.ToString().c_str());
+    ::_exit(said ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the failed write must say the previous checkpoint is intact";
+  EXPECT_EQ(Slurp(path), before);
+  EXPECT_EQ(TemporaryFiles(dir_), std::vector<std::string>{});
+  EXPECT_TRUE(ReadCheckpoint(path).ok());
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <string>
 
+#include "base/status.h"
+
 namespace tunesmith::train {
 
 struct ProgressInfo {
@@ -38,5 +40,34 @@ class ProgressLine {
   int every_;
   bool open_line_ = false;
 };
+
+// MODEL.metrics.jsonl: one JSON object per line, appended as training goes.
+// Never holds half a line: a line is one write(), and a write that fails
+// part-way (disk full) is cut back off; a half line left by a killed process
+// or an older build is cut off when the log is opened to append.
+class MetricsLog {
+ public:
+  MetricsLog() = default;
+  ~MetricsLog();
+  MetricsLog(const MetricsLog&) = delete;
+  MetricsLog& operator=(const MetricsLog&) = delete;
+
+  // Opens `path`, emptied unless `append`. When appending, an unfinished last
+  // line is removed and its length stored in `*dropped` (0 when the log ended
+  // with a newline). IOError naming the path on failure.
+  Status Open(const std::string& path, bool append, size_t* dropped = nullptr);
+  // Writes `line` and a newline; on failure the log is as it was before the
+  // call and the status (IOError) names the path and the reason.
+  Status Append(const std::string& line);
+  bool is_open() const { return fd_ >= 0; }
+  void Close();
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+// Appends one line to the log at `path` (opened and closed for it).
+Status AppendMetricsLine(const std::string& path, const std::string& line);
 
 }  // namespace tunesmith::train

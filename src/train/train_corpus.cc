@@ -1,5 +1,7 @@
 #include "train/train_corpus.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +15,7 @@
 #include "model/load_model.h"
 #include "tokens/position.h"
 #include "train/evaluate.h"
+#include "train/progress.h"
 #include "train/trainer.h"
 
 namespace tunesmith::train {
@@ -42,6 +45,32 @@ std::vector<std::string> PresetDirs() {
   }
   if (const char* env = std::getenv("TUNESMITH_CONFIGS")) dirs.push_back(env);
   return dirs;
+}
+
+Status CheckTrainOptions(const TrainCorpusOptions& o) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path out(o.out);
+  if (o.out.empty() || fs::is_directory(out, ec) || !out.has_filename()) {
+    return Status::InvalidArgument("--out " + o.out + " is a folder; give the model file to write, e.g. " +
+                                   (out / "model.ckpt").string() + " (MODEL.last and MODEL.metrics.jsonl go beside it)");
+  }
+  const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) {
+    return Status::NotFound("--out " + o.out + ": the folder " + dir.string() + " does not exist (HINT: mkdir -p " +
+                            dir.string() + ")");
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Status::IOError("--out " + o.out + ": the folder " + dir.string() + " is not writable");
+  }
+  if (o.resume) {
+    if (!fs::exists(LastPath(o.out), ec)) {
+      return Status::NotFound("--resume: " + LastPath(o.out) + " does not exist (HINT: drop --resume to start afresh)");
+    }
+  } else if (auto preset = LoadTrainConfig(o.config, PresetDirs()); !preset.ok()) {
+    return preset.status().WithPrefix("--config: ");
+  }
+  return Status::Ok();
 }
 
 Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::Corpus& corpus,
@@ -105,7 +134,8 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
                            {"train_tok_s", summary->tokens_per_second},
                            {"threads", at::get_num_threads()},
                            {"valid", EvalResultToJson(summary->best_valid)}};
-  if (summary->epochs > 0 && !test.empty()) {
+  // Ctrl-C stops now: the test figures wait for a run that ends.
+  if (summary->epochs > 0 && !test.empty() && summary->stop_reason != "interrupted") {
     auto best = model::LoadModel(o.out, *device);
     if (!best.ok()) return best.status();
     const bool positions = best->model->config().has_positions();
@@ -123,13 +153,10 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
     model::Checkpoint c = std::move(best->checkpoint);
     c.train_state["test"] = EvalResultToJson(t);
     if (Status st = model::WriteCheckpoint(o.out, c); !st.ok()) return st;
-    if (std::FILE* log = std::fopen(MetricsPath(o.out).c_str(), "a")) {
-      nlohmann::json line = EvalResultToJson(t);
-      line["kind"] = "test";
-      line["step"] = summary->steps;
-      std::fprintf(log, "%s\n", base::JsonText(line).c_str());
-      std::fclose(log);
-    }
+    nlohmann::json line = EvalResultToJson(t);
+    line["kind"] = "test";
+    line["step"] = summary->steps;
+    if (Status st = AppendMetricsLine(MetricsPath(o.out), base::JsonText(line)); !st.ok()) say("warning: " + st.message());
   }
   return result;
 }

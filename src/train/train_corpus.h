@@ -34,6 +34,12 @@ struct TrainCorpusOptions {
 // then $TUNESMITH_CONFIGS.
 std::vector<std::string> PresetDirs();
 
+// What can be known wrong before the corpus is read, so that a command fails
+// before any work: `out` empty, a folder, or in a missing or read-only folder
+// (InvalidArgument, NotFound, IOError); `resume` without MODEL.last
+// (NotFound); an unknown or bad preset when not resuming.
+Status CheckTrainOptions(const TrainCorpusOptions& options);
+
 // Trains on `corpus` and returns the run's summary as `train --json` prints
 // it (model, stop_reason, steps, epochs, best_epoch, train_seconds,
 // train_tok_s, threads, valid, test). `say` gets the lines worth printing.

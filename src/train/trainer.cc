@@ -112,9 +112,7 @@ Trainer::Trainer(TrainConfig config, TrainData data, RunOptions run)
   }
 }
 
-Trainer::~Trainer() {
-  if (metrics_) std::fclose(metrics_);
-}
+Trainer::~Trainer() = default;
 
 Result<TrainSummary> Trainer::Run() {
   try {
@@ -263,8 +261,12 @@ Status Trainer::Start() {
     Status st = LoadLast();
     if (!st.ok()) return st;
   }
-  metrics_ = std::fopen(MetricsPath(run_.out).c_str(), run_.resume ? "a" : "w");
-  if (!metrics_) return Status::IOError("cannot write " + MetricsPath(run_.out) + ": " + std::strerror(errno));
+  size_t dropped = 0;
+  if (Status log = metrics_.Open(MetricsPath(run_.out), run_.resume, &dropped); !log.ok()) return log;
+  if (dropped > 0) {
+    std::fprintf(stderr, "%s: removed an unfinished last line (%zu bytes) that an interrupted write left\n",
+                 MetricsPath(run_.out).c_str(), dropped);
+  }
   LogJson({{"kind", run_.resume ? "resume" : "start"}, {"step", step_}, {"config", TrainConfigToJson(config_)},
            {"seed", run_.seed}, {"threads", at::get_num_threads()},
            {"train_tunes", data_.train.size()}, {"valid_tunes", data_.valid.size()},
@@ -427,9 +429,12 @@ Status Trainer::LoadLast() {
 }
 
 void Trainer::LogJson(const nlohmann::json& line) {
-  if (!metrics_) return;
-  std::fprintf(metrics_, "%s\n", base::JsonText(line).c_str());
-  std::fflush(metrics_);
+  if (!metrics_.is_open()) return;
+  Status st = metrics_.Append(base::JsonText(line));
+  if (!st.ok() && !metrics_failed_) {
+    std::fprintf(stderr, "warning: %s\n", st.message().c_str());  // training goes on; a checkpoint failure stops it
+    metrics_failed_ = true;
+  }
 }
 
 }  // namespace tunesmith::train

@@ -24,6 +24,7 @@
 #include "model/language_model.h"
 #include "tokens/vocabulary.h"
 #include "train/evaluate.h"
+#include "train/progress.h"
 #include "train/train_config.h"
 
 namespace tunesmith::train {
@@ -102,7 +103,8 @@ class Trainer {
   std::unique_ptr<torch::optim::AdamW> optimizer_;
   std::unique_ptr<corpus::Batcher> batcher_;
   model::State carried_;  // stream batching: the state handed from batch to batch
-  std::FILE* metrics_ = nullptr;
+  MetricsLog metrics_;           // MODEL.metrics.jsonl (never holds half a line)
+  bool metrics_failed_ = false;  // a line could not be written (said once)
   std::chrono::steady_clock::time_point started_;  // this process's start of training
 
   // Counters that a resume restores.
