@@ -58,6 +58,24 @@ void LoadRng(const std::string& bytes) {
   gen.set_state(state);
 }
 
+// The generator of a GPU (dropout there) as bytes and back; empty on the CPU.
+std::string SaveDeviceRng(torch::Device device) {
+  if (!device.is_cuda()) return "";
+  auto gen = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  auto state = gen.get_state();
+  return std::string(static_cast<const char*>(state.data_ptr()), state.numel());
+}
+
+void LoadDeviceRng(torch::Device device, const std::string& bytes) {
+  if (!device.is_cuda() || bytes.empty()) return;
+  auto state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kByte);
+  std::memcpy(state.data_ptr(), bytes.data(), bytes.size());
+  auto gen = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
 std::string SaveTensors(const std::vector<torch::Tensor>& tensors) {
   torch::serialize::OutputArchive archive;
   for (size_t i = 0; i < tensors.size(); ++i) archive.write(std::to_string(i), tensors[i].cpu());
@@ -83,16 +101,24 @@ constexpr char kStreamStateExtra[] = "train.stream_state";
 // Distributed: rank R's (R > 0) random generator and stream state in MODEL.last.
 std::string RankExtra(int rank, const char* what) { return "train.rank" + std::to_string(rank) + "." + what; }
 
-// A rank's generator and stream state as one blob for the gather at rank 0.
-std::string PackRankState(const std::string& rng, const std::string& stream) {
-  return std::to_string(rng.size()) + "\n" + rng + stream;
+// Blobs joined into one (each after its length and a newline) and split again:
+// a rank's generators and stream state, for the gather at rank 0.
+std::string Pack(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += std::to_string(p.size()) + "\n" + p;
+  return out;
 }
-void UnpackRankState(const std::string& blob, std::string* rng, std::string* stream) {
-  const size_t nl = blob.find('\n');
-  const size_t n = std::stoul(blob.substr(0, nl));
-  *rng = blob.substr(nl + 1, n);
-  *stream = blob.substr(nl + 1 + n);
+std::vector<std::string> Unpack(const std::string& blob) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; at < blob.size();) {
+    const size_t nl = blob.find('\n', at);
+    const size_t n = std::stoul(blob.substr(at, nl - at));
+    parts.push_back(blob.substr(nl + 1, n));
+    at = nl + 1 + n;
+  }
+  return parts;
 }
+constexpr char kDeviceRngExtra[] = "train.cuda_rng";
 
 // Rows [B*rank/world, B*(rank+1)/world) of a batch: this rank's shard of the
 // global batch (every rank cuts the same global batches, in the same order).
@@ -497,7 +523,8 @@ Status Trainer::SaveLast() {
   std::vector<std::string> ranks;
   if (run_.group) {
     const std::string stream = carried_.empty() ? std::string() : SaveTensors(carried_.tensors);
-    Status st = run_.group->GatherToRoot("last/" + std::to_string(step_), PackRankState(SaveRng(), stream), &ranks);
+    Status st = run_.group->GatherToRoot("last/" + std::to_string(step_),
+                                         Pack({SaveRng(), SaveDeviceRng(run_.device), stream}), &ranks);
     if (!st.ok()) return st;
     if (!Leads()) return Status::Ok();
   }
@@ -508,6 +535,7 @@ Status Trainer::SaveLast() {
   archive.save_to(opt);
   c.optimizer = opt.str();
   c.rng = SaveRng();
+  if (run_.device.is_cuda()) c.extras[kDeviceRngExtra] = SaveDeviceRng(run_.device);
   if (!carried_.empty()) {
     c.extras[kStreamStateExtra] = SaveTensors(carried_.tensors);
     c.train_state["stream_state_tensors"] = carried_.tensors.size();
@@ -515,10 +543,10 @@ Status Trainer::SaveLast() {
   if (run_.group) {
     c.train_state["world_size"] = run_.group->size();
     for (int r = 1; r < static_cast<int>(ranks.size()); ++r) {
-      std::string rng, stream;
-      UnpackRankState(ranks[r], &rng, &stream);
-      c.extras[RankExtra(r, "rng")] = rng;
-      if (!stream.empty()) c.extras[RankExtra(r, "stream_state")] = stream;
+      const auto parts = Unpack(ranks[r]);  // CPU generator, GPU generator, stream state
+      c.extras[RankExtra(r, "rng")] = parts.at(0);
+      if (!parts.at(1).empty()) c.extras[RankExtra(r, "cuda_rng")] = parts.at(1);
+      if (!parts.at(2).empty()) c.extras[RankExtra(r, "stream_state")] = parts.at(2);
     }
   }
   return model::WriteCheckpoint(LastPath(run_.out), c);
@@ -560,7 +588,7 @@ Status Trainer::LoadLast() {
   {
     torch::serialize::InputArchive archive;
     std::istringstream in(ckpt->optimizer);
-    archive.load_from(in);
+    archive.load_from(in, run_.device);  // the optimiser's moments live beside the weights
     optimizer_->load(archive);
   }
   const auto& s = ckpt->train_state;
@@ -594,6 +622,8 @@ Status Trainer::LoadLast() {
     if (it == ckpt->extras.end()) return Status::Corruption(path + ": the stream state of rank " + std::to_string(rank) + " is missing");
     carried_.tensors = LoadTensors(it->second, s.at("stream_state_tensors").get<size_t>(), run_.device);
   }
+  const auto device_rng = ckpt->extras.find(rank == 0 ? std::string(kDeviceRngExtra) : RankExtra(rank, "cuda_rng"));
+  if (device_rng != ckpt->extras.end()) LoadDeviceRng(run_.device, device_rng->second);
   if (rank == 0) {
     LoadRng(ckpt->rng);
   } else {
