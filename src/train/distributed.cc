@@ -283,7 +283,9 @@ Status Group::SumGradients(const std::vector<torch::Tensor>& params, std::vector
     p.grad().copy_(slice.view_as(p.grad()));
   }
   for (size_t k = 0; k < scalars->size(); ++k) (*scalars)[k] = tail[static_cast<int64_t>(k)].item<double>();
-  allreduce_seconds_ += Since(start);
+  const double took = Since(start);
+  allreduce_seconds_ += took;
+  allreduce_min_seconds_ = std::min(allreduce_min_seconds_, took);
   ++allreduce_calls_;
   return Status::Ok();
 }

@@ -89,6 +89,8 @@ class Group {
   // number of calls, in this process.
   double allreduce_seconds() const { return allreduce_seconds_; }
   int64_t allreduce_calls() const { return allreduce_calls_; }
+  // The quickest all-reduce (no rank kept the others waiting): the network's share.
+  double allreduce_min_seconds() const { return allreduce_min_seconds_; }
 
   // The step this rank is at, told to the others through its heartbeat.
   void SetStep(int64_t step) { step_.store(step); }
@@ -108,6 +110,7 @@ class Group {
   std::atomic<int64_t> step_{0};
   double allreduce_seconds_ = 0;
   int64_t allreduce_calls_ = 0;
+  double allreduce_min_seconds_ = 1e30;
   std::vector<torch::Tensor> buckets_;  // reused flat buffers, one per bucket
 };
 

@@ -151,7 +151,8 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
          << summary->best_epoch << ": valid " << summary->best_valid.bits_per_token << " bits/token, "
          << summary->best_valid.bits_per_tune << " bits/tune";
     if (group) {
-      line << "; " << group->size() << " ranks, all-reduce " << summary->allreduce_ms_per_step << " ms/step on rank 0";
+      line << "; " << group->size() << " ranks, gradient all-reduce " << summary->allreduce_ms_per_step
+           << " ms per step on rank 0 (quickest " << summary->allreduce_min_ms << " ms)";
     }
     say(line.str());
   }
@@ -167,6 +168,7 @@ Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& o, const corpus::
                            {"threads", at::get_num_threads()},
                            {"world_size", summary->world_size},
                            {"allreduce_ms_per_step", summary->allreduce_ms_per_step},
+                           {"allreduce_min_ms", summary->allreduce_min_ms},
                            {"valid", EvalResultToJson(summary->best_valid)}};
   if (summary->epochs > 0 && !test.empty()) {
     auto best = model::LoadModel(o.out, *device);

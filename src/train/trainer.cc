@@ -302,10 +302,11 @@ Result<TrainSummary> Trainer::Run() {
     if (run_.group) {
       s.world_size = run_.group->size();
       s.allreduce_ms_per_step = 1000 * run_.group->allreduce_seconds() / std::max<int64_t>(1, run_.group->allreduce_calls());
+      s.allreduce_min_ms = run_.group->allreduce_calls() > 0 ? 1000 * run_.group->allreduce_min_seconds() : 0;
     }
     LogJson({{"kind", "stop"}, {"step", step_}, {"reason", stop_reason_}, {"seconds", s.seconds},
              {"tok_s", s.tokens_per_second}, {"world_size", s.world_size},
-             {"allreduce_ms_per_step", s.allreduce_ms_per_step}});
+             {"allreduce_ms_per_step", s.allreduce_ms_per_step}, {"allreduce_min_ms", s.allreduce_min_ms}});
     return s;
   } catch (const c10::Error& e) {
     return Status::IOError(std::string("training failed in LibTorch: ") + e.what_without_backtrace());

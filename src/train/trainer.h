@@ -65,7 +65,8 @@ struct TrainSummary {
   double tokens_per_second = 0;  // training tokens per second in this process
   std::string stop_reason;    // "epochs", "early stop", "time budget", "max steps", "interrupted"
   int world_size = 1;         // ranks that trained together
-  double allreduce_ms_per_step = 0;  // distributed: this rank's mean wait in the gradient all-reduce
+  double allreduce_ms_per_step = 0;  // distributed: this rank's mean time in the gradient all-reduce (waits included)
+  double allreduce_min_ms = 0;       // distributed: its quickest all-reduce
 };
 
 // The checkpoint path of the resume state for MODEL.
