@@ -2,7 +2,10 @@
 // corpus and trains on it (train::TrainOnCorpus: the preset, the vocabulary,
 // the training loop, the best model scored on the test split). The model
 // carries what generation needs (generate::ModelExtras).
+#include <algorithm>
+#include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/compose_flags.h"
@@ -28,17 +31,27 @@ constexpr int kExitInterrupted = 130;
 int RunTrain(TrainArgs a) {
   const std::string me = "tunesmith train";
   if (Status st = train::CheckTrainOptions(a.options); !st.ok()) return Fail(me, st);
+  // Distributed: ranks on one machine share its cores (LOCAL_WORLD_SIZE, set
+  // by torchrun), and only rank 0 prints.
+  bool quiet = false;
+  if (a.options.distributed) {
+    const char* local = std::getenv("LOCAL_WORLD_SIZE");
+    const int ranks_here = local ? std::max(1, std::atoi(local)) : 1;
+    if (a.threads == 0) a.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / ranks_here);
+    const char* rank = std::getenv("RANK");
+    quiet = rank && std::atoi(rank) != 0;
+  }
   model::UseThreads(a.threads);
   auto corpus = corpus::LoadCorpus(a.corpus);
   if (!corpus.ok()) return Fail(me, corpus.status());
   const auto& stats = corpus->stats;
-  std::cerr << me << ": corpus: " << stats.kept << " tunes (" << stats.train << " train, " << stats.valid
+  if (!quiet) std::cerr << me << ": corpus: " << stats.kept << " tunes (" << stats.train << " train, " << stats.valid
             << " valid, " << stats.test << " test), " << stats.rejected << " rejected, " << stats.duplicates
             << " duplicates dropped; fingerprint " << corpus->Fingerprint() << "\n";
   a.options.extras = generate::ModelExtras(*corpus);
   auto result = train::TrainOnCorpus(a.options, *corpus, [&](const std::string& line) { std::cerr << me << ": " << line << "\n"; });
   if (!result.ok()) return Fail(me, result.status());
-  if (a.json) std::cout << result->dump(2) << "\n";
+  if (a.json && !quiet) std::cout << result->dump(2) << "\n";
   if (result->value("stop_reason", "") == "interrupted") {
     std::cerr << me << ": interrupted after step " << result->value("steps", 0) << "; " << a.options.out
               << ".last holds it: continue with the same command and --resume\n";
@@ -64,7 +77,13 @@ void AddTrainCommand(CLI::App& app) {
   cmd->get_option("--threads")->check(InRange(0, 1024));
   cmd->add_flag("--resume", o->resume, "Continue exactly where MODEL.last stopped (same data order and RNG)");
   cmd->add_option("--seed", o->seed, "Seed of the initial weights, dropout and data order")->capture_default_str();
-  cmd->add_option("--device", o->device, "auto (cuda when available), cpu or cuda")->capture_default_str();
+  cmd->add_option("--device", o->device, "auto (cuda when available), cpu, cuda or cuda:N")->capture_default_str();
+  cmd->add_flag("--distributed", o->distributed,
+                "Train as one rank of a data-parallel group: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from the "
+                "environment (python3 -m torch.distributed.run sets them; docs/distributed.md)");
+  cmd->add_option("--distributed-timeout", o->distributed_timeout,
+                  "Seconds a rank waits for the others before failing with the rank that stopped")
+      ->capture_default_str();
   cmd->add_option("--max-minutes", o->max_minutes, "Wall-clock budget; then MODEL.last is written (0: none)")
       ->capture_default_str()
       ->check(InRange(0.0, 1e6));

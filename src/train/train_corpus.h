@@ -23,7 +23,12 @@ struct TrainCorpusOptions {
   uint64_t seed = 1;               // initial weights, dropout and data order
   bool resume = false;             // continue from MODEL.last (an error when it does not exist)
   double max_minutes = 0;          // wall-clock budget; then MODEL.last is written (0: none)
-  std::string device = "auto";     // auto (cuda when available), cpu, cuda
+  std::string device = "auto";     // auto (cuda when available), cpu, cuda, cuda:N
+  // Data-parallel training in a group of processes (train/distributed.h):
+  // where this one stands is read from RANK, WORLD_SIZE, LOCAL_RANK,
+  // MASTER_ADDR and MASTER_PORT, as torchrun sets them.
+  bool distributed = false;
+  double distributed_timeout = 60;  // seconds a collective may wait for the other ranks before failing
   // Blobs of later stages carried in every checkpoint (the generator's novelty
   // index and key table: generate::ModelExtras).
   std::map<std::string, std::string> extras;
@@ -42,7 +47,9 @@ Status CheckTrainOptions(const TrainCorpusOptions& options);
 
 // Trains on `corpus` and returns the run's summary as `train --json` prints
 // it (model, stop_reason, steps, epochs, best_epoch, train_seconds,
-// train_tok_s, threads, valid, test). `say` gets the lines worth printing.
+// train_tok_s, threads, valid, test; distributed: world_size, rank,
+// allreduce_ms_per_step). `say` gets the lines worth printing (distributed:
+// only on rank 0, which alone scores the test split and writes files).
 Result<nlohmann::json> TrainOnCorpus(const TrainCorpusOptions& options, const corpus::Corpus& corpus,
                                      const std::function<void(const std::string&)>& say);
 

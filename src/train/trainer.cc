@@ -9,8 +9,10 @@
 #include <sstream>
 
 #include "base/json_text.h"
+#include "base/files.h"
 #include "model/checkpoint.h"
 #include "tokens/position.h"
+#include "train/distributed.h"
 #include "model/weights.h"
 #include "train/progress.h"
 #include "train/schedule.h"
@@ -57,6 +59,24 @@ void LoadRng(const std::string& bytes) {
   gen.set_state(state);
 }
 
+// The generator of a GPU (dropout there) as bytes and back; empty on the CPU.
+std::string SaveDeviceRng(torch::Device device) {
+  if (!device.is_cuda()) return "";
+  auto gen = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  auto state = gen.get_state();
+  return std::string(static_cast<const char*>(state.data_ptr()), state.numel());
+}
+
+void LoadDeviceRng(torch::Device device, const std::string& bytes) {
+  if (!device.is_cuda() || bytes.empty()) return;
+  auto state = torch::empty({static_cast<int64_t>(bytes.size())}, torch::kByte);
+  std::memcpy(state.data_ptr(), bytes.data(), bytes.size());
+  auto gen = at::globalContext().defaultGenerator(device);
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  gen.set_state(state);
+}
+
 std::string SaveTensors(const std::vector<torch::Tensor>& tensors) {
   torch::serialize::OutputArchive archive;
   for (size_t i = 0; i < tensors.size(); ++i) archive.write(std::to_string(i), tensors[i].cpu());
@@ -78,6 +98,50 @@ std::vector<torch::Tensor> LoadTensors(const std::string& bytes, size_t count, t
 }
 
 constexpr char kStreamStateExtra[] = "train.stream_state";
+
+// Distributed: rank R's (R > 0) random generator and stream state in MODEL.last.
+std::string RankExtra(int rank, const char* what) { return "train.rank" + std::to_string(rank) + "." + what; }
+
+// Blobs joined into one (each after its length and a newline) and split again:
+// a rank's generators and stream state, for the gather at rank 0.
+std::string Pack(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += std::to_string(p.size()) + "\n" + p;
+  return out;
+}
+std::vector<std::string> Unpack(const std::string& blob) {
+  std::vector<std::string> parts;
+  for (size_t at = 0; at < blob.size();) {
+    const size_t nl = blob.find('\n', at);
+    const size_t n = std::stoul(blob.substr(at, nl - at));
+    parts.push_back(blob.substr(nl + 1, n));
+    at = nl + 1 + n;
+  }
+  return parts;
+}
+constexpr char kDeviceRngExtra[] = "train.cuda_rng";
+
+// Rows [B*rank/world, B*(rank+1)/world) of a batch: this rank's shard of the
+// global batch (every rank cuts the same global batches, in the same order).
+corpus::Batch RowsOf(const corpus::Batch& g, int rank, int world) {
+  const int64_t lo = g.B * rank / world, hi = g.B * (rank + 1) / world;
+  corpus::Batch b;
+  b.T = g.T;
+  b.B = hi - lo;
+  b.C = g.C;
+  b.continues = g.continues;
+  for (int64_t t = 0; t < g.T; ++t) {
+    for (int64_t r = lo; r < hi; ++r) {
+      const int64_t at = t * g.B + r;
+      b.inputs.push_back(g.inputs[at]);
+      b.targets.push_back(g.targets[at]);
+      if (g.targets[at] >= 0) ++b.tokens;
+      for (int64_t c = 0; c < g.C && !g.features.empty(); ++c) b.features.push_back(g.features[at * g.C + c]);
+    }
+  }
+  if (!g.tune_of_row.empty()) b.tune_of_row.assign(g.tune_of_row.begin() + lo, g.tune_of_row.begin() + hi);
+  return b;
+}
 
 // Share of training tunes read with unknown part lengths (position "left" = unknown).
 constexpr double kUnknownPartShare = 0.15;
@@ -122,11 +186,16 @@ Result<TrainSummary> Trainer::Run() {
     const int64_t per_epoch = batcher_->BatchesPerEpoch();
     const int64_t total_steps = per_epoch * o.epochs;
     ProgressLine progress(stderr, run_.progress && ::isatty(2), run_.progress ? o.log_every : 0);
-    progress.Say(std::string(run_.resume ? "resuming " : "training ") + model::ModelTypeName(config_.model.type) +
+    const auto say = [&](const std::string& line) {
+      if (Leads()) progress.Say(line);
+    };
+    say(std::string(run_.resume ? "resuming " : "training ") + model::ModelTypeName(config_.model.type) +
                  " on " + std::to_string(data_.train.size()) + " tunes (" + std::to_string(data_.valid.size()) +
                  " for validation), vocabulary " + std::to_string(config_.model.vocab_size) + ", " +
                  std::to_string(per_epoch) + " steps per epoch, from step " + std::to_string(step_) + ", " +
-                 std::to_string(at::get_num_threads()) + " threads");
+                 std::to_string(at::get_num_threads()) + " threads" +
+        (run_.group ? " in each of " + std::to_string(run_.group->size()) + " ranks (global batch split between them)"
+                    : std::string()));
 
     // Ctrl-C ends training after the current step, with MODEL.last written.
     struct SigintGuard {
@@ -142,7 +211,13 @@ Result<TrainSummary> Trainer::Run() {
     auto step_clock = Clock::now();
 
     while (stop_reason_.empty()) {
-      // One optimisation step.
+      // One optimisation step. Distributed: what this rank wishes goes with
+      // its gradients, so that every rank stops or saves after the same step.
+      if (run_.group) {
+        wishes_.interrupted = g_interrupted.load();
+        wishes_.out_of_time = run_.max_minutes > 0 && Seconds(start) >= run_.max_minutes * 60;
+        wishes_.save_due = Leads() && Seconds(last_save) >= o.checkpoint_minutes * 60;
+      }
       const corpus::Batch batch = batcher_->Next();
       const double loss = Step(batch);
       ++step_;
@@ -172,7 +247,7 @@ Result<TrainSummary> Trainer::Run() {
       if (batcher_->position().batch == 0) {
         progress.Finish();
         const bool stop = EndOfEpoch();
-        progress.Say("epoch " + std::to_string(epochs_done_) + " | valid loss " + std::to_string(last_valid_.loss) +
+        say("epoch " + std::to_string(epochs_done_) + " | valid loss " + std::to_string(last_valid_.loss) +
                      " | " + std::to_string(last_valid_.bits_per_token) + " bits/token | " +
                      std::to_string(last_valid_.bits_per_tune) + " bits/tune" +
                      (best_epoch_ == epochs_done_ ? " | best" : "") + " | " + FormatDuration(elapsed));
@@ -188,8 +263,10 @@ Result<TrainSummary> Trainer::Run() {
         stop_reason_ = "max steps";  // like a crash: nothing more is written
         break;
       }
-      const bool out_of_time = run_.max_minutes > 0 && Seconds(start) >= run_.max_minutes * 60;
-      if (out_of_time || g_interrupted.load()) {
+      const bool out_of_time =
+          run_.group ? wishes_.out_of_time : run_.max_minutes > 0 && Seconds(start) >= run_.max_minutes * 60;
+      const bool interrupted = run_.group ? wishes_.interrupted : g_interrupted.load();
+      if (out_of_time || interrupted) {
         stop_reason_ = out_of_time ? "time budget" : "interrupted";
         if (!saved) {
           st = SaveLast();
@@ -198,7 +275,7 @@ Result<TrainSummary> Trainer::Run() {
         break;
       }
       const bool due = (run_.checkpoint_every_steps > 0 && step_ % run_.checkpoint_every_steps == 0) ||
-                       Seconds(last_save) >= o.checkpoint_minutes * 60;
+                       (run_.group ? wishes_.save_due : Seconds(last_save) >= o.checkpoint_minutes * 60);
       if (due && !saved) {
         st = SaveLast();
         if (!st.ok()) return st;
@@ -206,6 +283,11 @@ Result<TrainSummary> Trainer::Run() {
       }
     }
     progress.Finish();
+    // No rank leaves (and rank 0 takes the store with it) before all are done.
+    if (run_.group) {
+      st = run_.group->Barrier("waiting for every rank at the end of training");
+      if (!st.ok()) return st;
+    }
 
     TrainSummary s;
     s.steps = step_;
@@ -216,8 +298,14 @@ Result<TrainSummary> Trainer::Run() {
     s.seconds = Seconds(start);
     s.tokens_per_second = tokens_here / std::max(s.seconds, 1e-9);
     s.stop_reason = stop_reason_;
+    if (run_.group) {
+      s.world_size = run_.group->size();
+      s.allreduce_ms_per_step = 1000 * run_.group->allreduce_seconds() / std::max<int64_t>(1, run_.group->allreduce_calls());
+      s.allreduce_min_ms = run_.group->allreduce_calls() > 0 ? 1000 * run_.group->allreduce_min_seconds() : 0;
+    }
     LogJson({{"kind", "stop"}, {"step", step_}, {"reason", stop_reason_}, {"seconds", s.seconds},
-             {"tok_s", s.tokens_per_second}});
+             {"tok_s", s.tokens_per_second}, {"world_size", s.world_size},
+             {"allreduce_ms_per_step", s.allreduce_ms_per_step}, {"allreduce_min_ms", s.allreduce_min_ms}});
     return s;
   } catch (const c10::Error& e) {
     return Status::IOError(std::string("training failed in LibTorch: ") + e.what_without_backtrace());
@@ -233,6 +321,23 @@ Status Trainer::Start() {
   if (!made.ok()) return made.status();
   model_ = *made;
   model_->to(run_.device);
+  if (run_.group) {
+    // One model: rank 0's initial weights everywhere (and the same corpus split);
+    // then each rank its own dropout.
+    std::string fingerprint = data_.corpus_fingerprint;
+    Status st = run_.group->ShareFromRoot("fingerprint", &fingerprint);
+    if (!st.ok()) return st;
+    if (fingerprint != data_.corpus_fingerprint) {
+      return Status::InvalidArgument("--distributed: rank " + std::to_string(run_.group->rank()) + " reads a corpus (fingerprint " +
+                                     data_.corpus_fingerprint + ") other than rank 0's (" + fingerprint +
+                                     "): HINT give every rank the same --corpus files");
+    }
+    std::vector<torch::Tensor> tensors = model_->parameters();
+    for (const auto& b : model_->buffers()) tensors.push_back(b);
+    st = run_.group->Broadcast(tensors);
+    if (!st.ok()) return st;
+    if (run_.group->rank() > 0) torch::manual_seed(run_.seed + 7919 * static_cast<uint64_t>(run_.group->rank()));
+  }
   const TrainOptions& o = config_.train;
   optimizer_ = std::make_unique<torch::optim::AdamW>(
       model_->parameters(),
@@ -261,6 +366,7 @@ Status Trainer::Start() {
     Status st = LoadLast();
     if (!st.ok()) return st;
   }
+  if (!Leads()) return Status::Ok();  // rank 0 alone logs
   size_t dropped = 0;
   if (Status log = metrics_.Open(MetricsPath(run_.out), run_.resume, &dropped); !log.ok()) return log;
   if (dropped > 0) {
@@ -269,6 +375,7 @@ Status Trainer::Start() {
   }
   LogJson({{"kind", run_.resume ? "resume" : "start"}, {"step", step_}, {"config", TrainConfigToJson(config_)},
            {"seed", run_.seed}, {"threads", at::get_num_threads()},
+           {"world_size", run_.group ? run_.group->size() : 1},
            {"train_tunes", data_.train.size()}, {"valid_tunes", data_.valid.size()},
            {"parameters", [&] {
               int64_t n = 0;
@@ -278,34 +385,73 @@ Status Trainer::Start() {
   return Status::Ok();
 }
 
-double Trainer::Step(const corpus::Batch& b) {
+double Trainer::Step(const corpus::Batch& global) {
   const TrainOptions& o = config_.train;
   model_->train();
-  auto inputs = torch::tensor(b.inputs, torch::kLong).view({b.T, b.B}).to(run_.device);
-  auto targets = torch::tensor(b.targets, torch::kLong).view({b.T * b.B}).to(run_.device);
-  model::State* state = nullptr;
-  if (o.batching == corpus::BatchMode::kStream) {
-    if (!b.continues) carried_ = model::State();
-    state = &carried_;
-  }
-  torch::Tensor positions = FeatureTensor(b);
-  if (positions.defined()) positions = positions.to(run_.device);
-  auto logits = model_->forward(inputs, state, positions);
-  auto loss = torch::nn::functional::cross_entropy(
-      logits.reshape({b.T * b.B, -1}), targets, torch::nn::functional::CrossEntropyFuncOptions().ignore_index(-1));
+  // Distributed: this rank's rows of the global batch; each rank's loss is
+  // its tokens' summed loss over the global batch's tokens, so the summed
+  // gradients are the gradient of the global batch's mean loss.
+  corpus::Batch shard;
+  if (run_.group) shard = RowsOf(global, run_.group->rank(), run_.group->size());
+  const corpus::Batch& b = run_.group ? shard : global;
   optimizer_->zero_grad();
-  loss.backward();
+  double loss_value = 0;
+  if (b.B > 0) {
+    auto inputs = torch::tensor(b.inputs, torch::kLong).view({b.T, b.B}).to(run_.device);
+    auto targets = torch::tensor(b.targets, torch::kLong).view({b.T * b.B}).to(run_.device);
+    model::State* state = nullptr;
+    if (o.batching == corpus::BatchMode::kStream) {
+      if (!b.continues) carried_ = model::State();
+      state = &carried_;
+    }
+    torch::Tensor positions = FeatureTensor(b);
+    if (positions.defined()) positions = positions.to(run_.device);
+    auto logits = model_->forward(inputs, state, positions);
+    namespace F = torch::nn::functional;
+    auto loss = run_.group ? F::cross_entropy(logits.reshape({b.T * b.B, -1}), targets,
+                                              F::CrossEntropyFuncOptions().ignore_index(-1).reduction(torch::kSum)) /
+                                 static_cast<double>(std::max<int64_t>(1, global.tokens))
+                           : F::cross_entropy(logits.reshape({b.T * b.B, -1}), targets,
+                                              F::CrossEntropyFuncOptions().ignore_index(-1));
+    loss.backward();
+    loss_value = loss.item<double>();
+  }
+  if (run_.group) {
+    std::vector<double> scalars{loss_value, wishes_.interrupted ? 1.0 : 0.0, wishes_.out_of_time ? 1.0 : 0.0,
+                                wishes_.save_due ? 1.0 : 0.0};
+    Status st = run_.group->SumGradients(model_->parameters(), &scalars, step_ + 1);
+    if (!st.ok()) throw std::runtime_error(st.message());
+    loss_value = scalars[0];
+    wishes_ = {scalars[1] > 0, scalars[2] > 0, scalars[3] > 0};
+  }
   if (o.clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), o.clip);
   const double lr = LearningRate(o, step_, batcher_->BatchesPerEpoch() * o.epochs);
   for (auto& group : optimizer_->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   optimizer_->step();
-  if (state) carried_.Detach();
-  return loss.item<double>();
+  if (b.B > 0 && o.batching == corpus::BatchMode::kStream) carried_.Detach();
+  return loss_value;
 }
+
+bool Trainer::Leads() const { return !run_.group || run_.group->rank() == 0; }
 
 bool Trainer::EndOfEpoch() {
   const TrainOptions& o = config_.train;
   ++epochs_done_;
+  const std::string epoch_key = "epoch/" + std::to_string(epochs_done_);
+  if (!Leads()) {
+    // Rank 0 validates; the others learn its verdict (and wait meanwhile).
+    std::string verdict;
+    Status st = run_.group->ShareFromRoot(epoch_key, &verdict);
+    if (!st.ok()) throw std::runtime_error(st.message());
+    const auto j = nlohmann::json::parse(verdict);
+    stop_reason_ = j.at("stop_reason").get<std::string>();
+    epochs_since_best_ = j.at("epochs_since_best").get<int64_t>();
+    best_epoch_ = j.at("best_epoch").get<int64_t>();
+    has_best_ = j.at("has_best").get<bool>();
+    best_ = EvalFromJson(j.at("best_valid"));
+    last_valid_ = EvalFromJson(j.at("last_valid"));
+    return !stop_reason_.empty();
+  }
   last_valid_ = Evaluate(*model_, data_.valid, o.eval_batch_size, Features(valid_features_));
   const bool better = !has_best_ || last_valid_.loss < best_.loss;
   if (better) {
@@ -331,6 +477,17 @@ bool Trainer::EndOfEpoch() {
     stop_reason_ = "epochs";
   } else if (o.patience > 0 && epochs_since_best_ >= o.patience) {
     stop_reason_ = "early stop";
+  }
+  if (run_.group) {
+    std::string verdict = nlohmann::json({{"stop_reason", stop_reason_},
+                                          {"epochs_since_best", epochs_since_best_},
+                                          {"best_epoch", best_epoch_},
+                                          {"has_best", has_best_},
+                                          {"best_valid", EvalResultToJson(best_)},
+                                          {"last_valid", EvalResultToJson(last_valid_)}})
+                              .dump();
+    Status st = run_.group->ShareFromRoot(epoch_key, &verdict);
+    if (!st.ok()) throw std::runtime_error(st.message());
   }
   return !stop_reason_.empty();
 }
@@ -365,6 +522,16 @@ model::Checkpoint Trainer::CurrentCheckpoint() const {
 Status Trainer::SaveBest() { return model::WriteCheckpoint(run_.out, CurrentCheckpoint()); }
 
 Status Trainer::SaveLast() {
+  // Distributed: every rank's generator (and stream state) goes to rank 0,
+  // which alone writes the file.
+  std::vector<std::string> ranks;
+  if (run_.group) {
+    const std::string stream = carried_.empty() ? std::string() : SaveTensors(carried_.tensors);
+    Status st = run_.group->GatherToRoot("last/" + std::to_string(step_),
+                                         Pack({SaveRng(), SaveDeviceRng(run_.device), stream}), &ranks);
+    if (!st.ok()) return st;
+    if (!Leads()) return Status::Ok();
+  }
   model::Checkpoint c = CurrentCheckpoint();
   torch::serialize::OutputArchive archive;
   optimizer_->save(archive);
@@ -372,16 +539,43 @@ Status Trainer::SaveLast() {
   archive.save_to(opt);
   c.optimizer = opt.str();
   c.rng = SaveRng();
+  if (run_.device.is_cuda()) c.extras[kDeviceRngExtra] = SaveDeviceRng(run_.device);
   if (!carried_.empty()) {
     c.extras[kStreamStateExtra] = SaveTensors(carried_.tensors);
     c.train_state["stream_state_tensors"] = carried_.tensors.size();
+  }
+  if (run_.group) {
+    c.train_state["world_size"] = run_.group->size();
+    for (int r = 1; r < static_cast<int>(ranks.size()); ++r) {
+      const auto parts = Unpack(ranks[r]);  // CPU generator, GPU generator, stream state
+      c.extras[RankExtra(r, "rng")] = parts.at(0);
+      if (!parts.at(1).empty()) c.extras[RankExtra(r, "cuda_rng")] = parts.at(1);
+      if (!parts.at(2).empty()) c.extras[RankExtra(r, "stream_state")] = parts.at(2);
+    }
   }
   return model::WriteCheckpoint(LastPath(run_.out), c);
 }
 
 Status Trainer::LoadLast() {
   const std::string path = LastPath(run_.out);
-  auto ckpt = model::ReadCheckpoint(path);
+  Result<model::Checkpoint> ckpt = Status::NotFound(path);
+  if (run_.group) {
+    // Rank 0 reads MODEL.last and sends it: the other machines need not have it.
+    std::string bytes;
+    Status read = Status::Ok();
+    if (Leads()) {
+      auto f = base::ReadFile(path);
+      if (f.ok()) bytes = std::move(*f);
+      read = f.status();
+    }
+    Status st = run_.group->ShareFromRoot("resume", &bytes);
+    if (!st.ok()) return st;
+    if (!read.ok()) return read;
+    if (bytes.empty()) return Status::NotFound("--resume: rank 0 could not read " + path);
+    ckpt = model::DecodeCheckpoint(bytes, path);
+  } else {
+    ckpt = model::ReadCheckpoint(path);
+  }
   if (!ckpt.ok()) return ckpt.status().WithMessage(ckpt.status().message() + " (HINT: run without --resume to start afresh)");
   if (ckpt->corpus_fingerprint != data_.corpus_fingerprint) {
     return Status::InvalidArgument(path + " was trained on another corpus split (fingerprint " + ckpt->corpus_fingerprint +
@@ -398,10 +592,17 @@ Status Trainer::LoadLast() {
   {
     torch::serialize::InputArchive archive;
     std::istringstream in(ckpt->optimizer);
-    archive.load_from(in);
+    archive.load_from(in, run_.device);  // the optimiser's moments live beside the weights
     optimizer_->load(archive);
   }
   const auto& s = ckpt->train_state;
+  const int world = run_.group ? run_.group->size() : 1;
+  if (s.value("world_size", 1) != world) {
+    return Status::InvalidArgument(path + " was written by " + std::to_string(s.value("world_size", 1)) +
+                                   " rank(s), this run has " + std::to_string(world) +
+                                   ": HINT resume with the same number of processes (each rank's random generator "
+                                   "and data shard are saved)");
+  }
   step_ = s.at("step").get<int64_t>();
   epochs_done_ = s.at("epochs_done").get<int64_t>();
   epochs_since_best_ = s.at("epochs_since_best").get<int64_t>();
@@ -419,12 +620,21 @@ Status Trainer::LoadLast() {
   batcher_ = std::make_unique<corpus::Batcher>(data_.train, bo, Features(train_features_));
   batcher_->Seek({s.at("epoch").get<int64_t>(), s.at("batch").get<int64_t>()});
   carried_ = model::State();
+  const int rank = run_.group ? run_.group->rank() : 0;
   if (s.contains("stream_state_tensors")) {
-    auto it = ckpt->extras.find(kStreamStateExtra);
-    if (it == ckpt->extras.end()) return Status::Corruption(path + ": the stream state is missing");
+    auto it = ckpt->extras.find(rank == 0 ? std::string(kStreamStateExtra) : RankExtra(rank, "stream_state"));
+    if (it == ckpt->extras.end()) return Status::Corruption(path + ": the stream state of rank " + std::to_string(rank) + " is missing");
     carried_.tensors = LoadTensors(it->second, s.at("stream_state_tensors").get<size_t>(), run_.device);
   }
-  LoadRng(ckpt->rng);
+  const auto device_rng = ckpt->extras.find(rank == 0 ? std::string(kDeviceRngExtra) : RankExtra(rank, "cuda_rng"));
+  if (device_rng != ckpt->extras.end()) LoadDeviceRng(run_.device, device_rng->second);
+  if (rank == 0) {
+    LoadRng(ckpt->rng);
+  } else {
+    auto it = ckpt->extras.find(RankExtra(rank, "rng"));
+    if (it == ckpt->extras.end()) return Status::Corruption(path + ": the random generator of rank " + std::to_string(rank) + " is missing");
+    LoadRng(it->second);
+  }
   return Status::Ok();
 }
 

@@ -29,6 +29,8 @@
 
 namespace tunesmith::train {
 
+class Group;  // train/distributed.h
+
 // The encoded splits the trainer learns from and validates on.
 struct TrainData {
   tokens::Vocabulary vocabulary;
@@ -49,6 +51,9 @@ struct RunOptions {
   int64_t checkpoint_every_steps = 0;  // also write MODEL.last every N steps (0: by time and at epoch ends)
   torch::Device device = torch::kCPU;  // where the model trains
   bool progress = true;                // print the progress line on stderr
+  // The data-parallel group this process is a rank of (train/distributed.h);
+  // null: it trains alone. Rank 0 alone validates, logs and writes files.
+  std::shared_ptr<Group> group;
 };
 
 struct TrainSummary {
@@ -60,6 +65,9 @@ struct TrainSummary {
   double seconds = 0;         // wall clock of this process's training
   double tokens_per_second = 0;  // training tokens per second in this process
   std::string stop_reason;    // "epochs", "early stop", "time budget", "max steps", "interrupted"
+  int world_size = 1;         // ranks that trained together
+  double allreduce_ms_per_step = 0;  // distributed: this rank's mean time in the gradient all-reduce (waits included)
+  double allreduce_min_ms = 0;       // distributed: its quickest all-reduce
 };
 
 // The checkpoint path of the resume state for MODEL.
@@ -86,6 +94,7 @@ class Trainer {
   Status Start();
   double Step(const corpus::Batch& batch);
   bool EndOfEpoch();  // validates; returns true when training should stop
+  bool Leads() const;  // alone, or rank 0 of a group: validates, logs, prints and writes files
   // The checkpoint of the model as it is now (weights, vocabulary, config, state).
   model::Checkpoint CurrentCheckpoint() const;
   Status SaveBest();
@@ -116,6 +125,13 @@ class Trainer {
   EvalResult best_, last_valid_;
   bool has_best_ = false;
   std::string stop_reason_;
+
+  // Distributed: what every rank wished before the last step (summed over
+  // the ranks with its gradients), so that all stop and save at the same step.
+  struct Wishes {
+    bool interrupted = false, out_of_time = false, save_due = false;
+  };
+  Wishes wishes_;
 };
 
 }  // namespace tunesmith::train
