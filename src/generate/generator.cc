@@ -4,6 +4,7 @@
 #include <cmath>
 #include <optional>
 
+#include "generate/row_parallel.h"
 #include "tokens/position.h"
 
 namespace tunesmith::generate {
@@ -60,6 +61,18 @@ struct Slot {
   std::optional<Snapshot> snapshot;
   int retries = 0;  // draws of the current bar so far
 };
+
+// What one row's step decided (Generator::GenerateBatch, StepRow).
+struct RowStep {
+  enum Next { kOn, kRollback, kDone };
+  Status status;          // not ok: the whole call fails with it
+  Next next = kOn;        // kRollback: the guard blocked the bar; kDone: the tune ended
+  bool snapshot = false;  // a new snapshot was taken: its model state is due (SaveRow)
+};
+
+// Rows per thread below which a step's rows run on one thread: waking a
+// thread costs more than the sampler chain of a few rows.
+constexpr int64_t kMinRowsPerWorker = 4;
 
 // log softmax(logits)[id], in nats.
 double LogProb(const float* logits, int64_t V, int32_t id) {
@@ -222,7 +235,81 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
   model::State state = model_->InitialState(count);
   const model::State zero = model_->InitialState(1);
 
-  Candidates scratch;
+  // One row's step, given its logits: draw or force the token, take it, and
+  // say what comes next. Touches nothing but the slot (and `scratch`, its
+  // worker's own): rows run in parallel. The model's state of a new
+  // snapshot is filled in afterwards (RowStep::snapshot).
+  auto StepRow = [&](Slot& s, std::span<const float> logits, Candidates* scratch) -> RowStep {
+    RowStep step;
+    ++s.out.steps;
+    int32_t id = -1;
+    const bool priming = s.in_body() && s.prime_pos < options.prime.size();
+    if (priming) {
+      id = vocab.Id(options.prime[s.prime_pos++]);
+    } else {
+      const SamplerChain::Outcome drawn = s.chain.Run(logits, s.rng, scratch);
+      if (drawn.verdict == LinkVerdict::kBlocked) {
+        step.next = RowStep::kRollback;  // only a bar line could come: draw the bar again
+        return step;
+      }
+      if (drawn.id < 0) {
+        const std::string link = drawn.stopped_by ? drawn.stopped_by->name() : "sampler chain";
+        step.status = Status::Corruption("the " + link + " allows no token (a bug): " + s.Describe());
+        return step;
+      }
+      id = drawn.id;
+      s.out.log_prob += LogProb(logits.data(), static_cast<int64_t>(logits.size()), id);
+      ++s.out.scored;
+    }
+    const bool was_in_body = s.in_body();
+    if (Status st = s.chain.Accept(id); !st.ok()) {
+      step.status = st;
+      return step;
+    }
+    const std::string& token = vocab.Token(id);
+    if (rules && rules->info(id).valid) {
+      s.where.Push(rules->info(id).token, id);
+    } else {
+      s.where.Push(token, id);
+    }
+    s.out.tokens.push_back(token);
+    if (!was_in_body && s.in_body()) ChooseKey(options.keys, s);
+    s.input = id;
+    if (priming && s.prime_pos == options.prime.size()) s.mask()->CloseDuration();
+    if (s.window && s.in_body() && s.prime_pos == options.prime.size()) {
+      if (Status st = ApplyWindow(s, options.keys.instrument->name); !st.ok()) {
+        step.status = st;
+        return step;
+      }
+    }
+    if (id == eos) {
+      s.out.finished = true;
+      step.next = RowStep::kDone;
+      return step;
+    }
+    if (!masked) {
+      // Without the mask nothing bounds a tune: it stops here, unfinished.
+      if (static_cast<int64_t>(s.out.tokens.size()) > cap) step.next = RowStep::kDone;
+      return step;
+    }
+    if (static_cast<int64_t>(s.out.tokens.size()) > rules->MaxTokens()) {
+      step.status = Status::Corruption("a tune ran past the mask's bound of " + std::to_string(rules->MaxTokens()) +
+                                       " tokens (a bug): " + s.Describe());
+      return step;
+    }
+    // A new bar (or the end of the prime) is a point to roll back to.
+    const bool prime_done = s.prime_pos == options.prime.size();
+    if (prime_done && s.in_body() && (s.mask()->at_bar_start() || (priming && !s.snapshot))) {
+      s.snapshot = Slot::Snapshot{s.chain, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input,
+                                  model::State{}};
+      s.retries = 0;
+      step.snapshot = true;
+    }
+    return step;
+  };
+
+  std::vector<Candidates> scratch(RowWorkers());
+  std::vector<RowStep> steps;
   std::vector<int64_t> inputs, where;
   std::vector<int> rollback;  // rows whose bar is to be drawn again
   while (!active.empty()) {
@@ -243,65 +330,25 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
     const float* data = logits.data_ptr<float>();
     const int64_t V = logits.size(1);
 
-    std::vector<char> done(B, 0);
+    // Every row draws (or is forced) its next token and takes it. Rows share
+    // nothing but read-only rules, guard and logits, so they run in parallel
+    // (row_parallel.h); what touches the model's state (snapshots,
+    // rollbacks, dropping finished rows) follows here, in row order.
+    steps.assign(B, RowStep{});
+    ForEachRow(B, kMinRowsPerWorker, [&](int64_t r, int worker) {
+      steps[r] = StepRow(slots[active[r]], std::span<const float>(data + r * V, V), &scratch[worker]);
+    });
     rollback.clear();
+    std::vector<char> done(B, 0);
     for (int64_t r = 0; r < B; ++r) {
-      Slot& s = slots[active[r]];
-      ++s.out.steps;
-      int32_t id = -1;
-      const bool priming = s.in_body() && s.prime_pos < options.prime.size();
-      if (priming) {
-        id = vocab.Id(options.prime[s.prime_pos++]);
-      } else {
-        const SamplerChain::Outcome drawn = s.chain.Run(std::span<const float>(data + r * V, V), s.rng, &scratch);
-        if (drawn.verdict == LinkVerdict::kBlocked) {
-          rollback.push_back(static_cast<int>(r));  // only a bar line could come: draw the bar again
-          continue;
-        }
-        if (drawn.id < 0) {
-          const std::string link = drawn.stopped_by ? drawn.stopped_by->name() : "sampler chain";
-          return Status::Corruption("the " + link + " allows no token (a bug): " + s.Describe());
-        }
-        id = drawn.id;
-        s.out.log_prob += LogProb(data + r * V, V, id);
-        ++s.out.scored;
+      if (!steps[r].status.ok()) return steps[r].status;  // the first row's error, as a serial loop would
+      switch (steps[r].next) {
+        case RowStep::kOn: break;
+        case RowStep::kRollback: rollback.push_back(static_cast<int>(r)); break;
+        case RowStep::kDone: done[r] = 1; break;
       }
-      const bool was_in_body = s.in_body();
-      if (Status st = s.chain.Accept(id); !st.ok()) return st;
-      const std::string& token = vocab.Token(id);
-      if (rules && rules->info(id).valid) {
-        s.where.Push(rules->info(id).token, id);
-      } else {
-        s.where.Push(token, id);
-      }
-      s.out.tokens.push_back(token);
-      if (!was_in_body && s.in_body()) ChooseKey(options.keys, s);
-      s.input = id;
-      if (priming && s.prime_pos == options.prime.size()) s.mask()->CloseDuration();
-      if (s.window && s.in_body() && s.prime_pos == options.prime.size()) {
-        if (Status st = ApplyWindow(s, options.keys.instrument->name); !st.ok()) return st;
-      }
-      if (id == eos) {
-        s.out.finished = true;
-        done[r] = 1;
-        continue;
-      }
-      if (!masked) {
-        // Without the mask nothing bounds a tune: it stops here, unfinished.
-        if (static_cast<int64_t>(s.out.tokens.size()) > cap) done[r] = 1;
-        continue;
-      }
-      if (static_cast<int64_t>(s.out.tokens.size()) > rules->MaxTokens()) {
-        return Status::Corruption("a tune ran past the mask's bound of " + std::to_string(rules->MaxTokens()) +
-                             " tokens (a bug): " + s.Describe());
-      }
-      // A new bar (or the end of the prime) is a point to roll back to.
-      const bool prime_done = s.prime_pos == options.prime.size();
-      if (prime_done && s.in_body() && (s.mask()->at_bar_start() || (priming && !s.snapshot))) {
-        s.snapshot = Slot::Snapshot{s.chain, s.where, s.out.log_prob, s.out.scored, s.out.tokens.size(), s.input,
-                                    model_->SaveRow(state, r)};
-        s.retries = 0;
-      }
+      // A new bar (or the end of the prime) is a point to roll back to: the row's model state goes with it.
+      if (steps[r].snapshot) slots[active[r]].snapshot->state = model_->SaveRow(state, r);
     }
 
     for (int r : rollback) {

@@ -8,6 +8,7 @@
 
 #include "abc/bar_check.h"
 #include "abc/reader.h"
+#include "generate/row_parallel.h"
 #include "generate/test_vocabulary.h"
 #include "tokens/tokenizer.h"
 
@@ -302,6 +303,56 @@ TEST(Generator, NoveltyGuardDrawsBlockedBarsAgain) {
   EXPECT_EQ(run.long_runs, run.gave_up);
   std::printf("guard, small vocabulary: %d bars drawn again, %d tunes given up; without it %d of 8 tunes copy > 3 bars\n",
               run.retries, run.gave_up, free_run.long_runs);
+}
+
+// The rows' sampler chains run on LibTorch's threads (row_parallel.h): the
+// tunes must not depend on how many there are, with the guard rolling bars
+// back and restarting tunes as well as without it.
+TEST(Generator, RowsInParallelGiveTheSameTunes) {
+  const int before = at::get_num_threads();
+  const auto vocab = TestVocabulary();
+  auto rules = GrammarRules::Make(vocab, {});
+  ASSERT_TRUE(rules.ok());
+  auto random = RandomModel(model::ModelType::kLstm, vocab.size(), 6);
+  const auto training = TrainingTune();
+  std::vector<std::string> words(training.begin(), training.end());
+  for (const char* extra : {"||", ":|", "|:", "2", "/2"}) words.push_back(extra);
+  const tokens::Vocabulary small(tokens::TokenizerKind::kAbcToken, words);
+  auto small_rules = GrammarRules::Make(small, {});
+  ASSERT_TRUE(small_rules.ok());
+  NoveltyGuard guard(TrainingIndex(), 3);
+  auto run = [&](int threads) {
+    at::set_num_threads(threads);
+    EXPECT_EQ(RowWorkers(), threads);
+    std::vector<std::vector<SampledTune>> out;
+    Generator plain(random, *rules, nullptr);
+    GenerateOptions o = Options(24, 9, 24);
+    o.sampling.temperature = 1.2f;
+    auto a = plain.Generate(o);
+    EXPECT_TRUE(a.ok()) << a.status().message();
+    out.push_back(std::move(a.value()));
+    Generator guarded(std::make_shared<Copycat>(small, training, 6.0f), *small_rules, &guard);
+    auto b = guarded.Generate(Options(16, 1, 16));
+    EXPECT_TRUE(b.ok()) << b.status().message();
+    out.push_back(std::move(b.value()));
+    return out;
+  };
+  const auto one = run(1);
+  const auto two = run(2);
+  at::set_num_threads(before);
+  int retries = 0;
+  for (size_t k = 0; k < one.size(); ++k) {
+    ASSERT_EQ(one[k].size(), two[k].size());
+    for (size_t i = 0; i < one[k].size(); ++i) {
+      EXPECT_EQ(one[k][i].tokens, two[k][i].tokens) << k << " " << i;
+      EXPECT_EQ(one[k][i].steps, two[k][i].steps) << k << " " << i;
+      EXPECT_EQ(one[k][i].bar_retries, two[k][i].bar_retries) << k << " " << i;
+      EXPECT_EQ(one[k][i].restarts, two[k][i].restarts) << k << " " << i;
+      EXPECT_DOUBLE_EQ(one[k][i].log_prob, two[k][i].log_prob) << k << " " << i;
+      retries += one[k][i].bar_retries;
+    }
+  }
+  EXPECT_GT(retries, 0);  // the guard did roll bars back
 }
 
 // A tiny transformer trained until it plays the training tune (the copycat

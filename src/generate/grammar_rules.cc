@@ -2,6 +2,7 @@
 #include "generate/grammar_mask.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <map>
@@ -45,15 +46,43 @@ size_t GrammarRules::FinishKeyHash::operator()(const FinishKey& k) const {
   return static_cast<size_t>(h);
 }
 
+namespace {
+std::atomic<uint64_t> next_memo_id{1};
+}  // namespace
+
+GrammarRules::FinishMemo::FinishMemo() : id_(next_memo_id.fetch_add(1, std::memory_order_relaxed)) {}
+
+GrammarRules::FinishMemo::Map& GrammarRules::FinishMemo::Local() const {
+  // One copy per thread, of the memo that thread used last: another memo's
+  // entries (other rules, other options) are dropped, never consulted.
+  struct Copy {
+    uint64_t id = 0;
+    Map map;
+  };
+  thread_local Copy copy;
+  if (copy.id != id_) {
+    copy.map.clear();
+    copy.id = id_;
+  }
+  return copy.map;
+}
+
 std::optional<bool> GrammarRules::FinishMemo::Find(const FinishKey& key) const {
+  Map& local = Local();
+  if (auto mine = local.find(key); mine != local.end()) return mine->second;
   Shard& shard = ShardOf(key);
-  std::lock_guard<std::mutex> lock(shard.mu);
-  auto found = shard.map.find(key);
-  if (found == shard.map.end()) return std::nullopt;
-  return found->second;
+  std::optional<bool> found;
+  {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.map.find(key);
+    if (it != shard.map.end()) found = it->second;
+  }
+  if (found) local.emplace(key, *found);
+  return found;
 }
 
 void GrammarRules::FinishMemo::Insert(const FinishKey& key, bool can_finish) const {
+  Local().emplace(key, can_finish);
   Shard& shard = ShardOf(key);
   std::lock_guard<std::mutex> lock(shard.mu);
   shard.map.emplace(key, can_finish);
