@@ -19,6 +19,7 @@
 #include "base/files.h"
 #include "base/process.h"
 #include "corpus/novelty.h"
+#include "generate/conditioning.h"
 #include "generate/instrument.h"
 #include "model/threads.h"
 #include "render/tune_files.h"
@@ -311,30 +312,32 @@ json Studio::Impl::ModelInfo() const {
 }
 
 ApiError Studio::Impl::CheckAgainstModel(const generate::ComposeRequest& r) const {
+  const ApiError none{0, "", "", json::object()};
   const tokens::Vocabulary& vocab = composer->vocabulary();
-  if (vocab.kind() != tokens::TokenizerKind::kAbcToken) return ApiError{0, "", "", json::object()};
-  auto known = [&](const std::string& field, const std::string& value, const std::string& prefix) -> ApiError {
-    if (value.empty()) return ApiError{0, "", "", json::object()};
-    std::string token = prefix + value;
-    if (prefix == "K:") {
-      auto mode = abc::ParseMode(value);
-      if (mode) token = tokens::FormatMode(*mode);
-    }
-    if (vocab.Contains(token)) return ApiError{0, "", "", json::object()};
-    std::string list;
-    for (const std::string& v : TokensWithPrefix(vocab, prefix)) list += (list.empty() ? "" : ", ") + v;
-    return BadField(field, field + " '" + value + "' is not one the model knows: " + list);
+  if (vocab.kind() != tokens::TokenizerKind::kAbcToken) return none;
+  // The conditioning's own checks, so that what passes here is what Compose takes.
+  auto check = [](const std::string& field, const std::string& value, const Result<std::string>& token) -> ApiError {
+    if (value.empty() || token.ok()) return ApiError{0, "", "", json::object()};
+    std::string message = token.status().message();
+    if (message.rfind("--", 0) == 0) message = message.substr(2);  // "--mode 'x' is not..." -> "mode 'x' is not..."
+    return BadField(field, message);
   };
-  if (ApiError e = known("meter", r.meter, "M:"); e.status) return e;
-  if (ApiError e = known("mode", r.mode, "K:"); e.status) return e;
-  if (ApiError e = known("rhythm", r.rhythm, "R:"); e.status) return e;
+  if (!r.meter.empty()) {
+    if (ApiError e = check("meter", r.meter, generate::MeterToken(r.meter, vocab)); e.status) return e;
+  }
+  if (!r.mode.empty()) {
+    if (ApiError e = check("mode", r.mode, generate::ModeToken(r.mode, vocab)); e.status) return e;
+  }
+  if (!r.rhythm.empty()) {
+    if (ApiError e = check("rhythm", r.rhythm, generate::RhythmToken(r.rhythm, vocab)); e.status) return e;
+  }
   if (!r.key.empty()) {
-    int step = 0, alter = 0;
-    if (!abc::ParseTonic(r.key, &step, &alter)) {
+    auto key = generate::ParseKey(r.key);
+    if (!key.ok()) {
       return BadField("key", "key '" + r.key + "' is not a key (C, G, Bb, F#, optionally with a mode: Em, Ador)");
     }
   }
-  return ApiError{0, "", "", json::object()};
+  return none;
 }
 
 Parsed<TuneRecord> Studio::Impl::Tune(const std::string& id) {
@@ -675,7 +678,8 @@ void Studio::Impl::Routes() {
     const std::string tonic = t->key.empty() ? tune->key.ToString() : t->key;
     r.key = abc::ParseTonic(tonic, &step, &alter) ? tonic : "";
     r.mode = abc::ModeName(tune->key.mode);
-    r.rhythm = t->rhythm;
+    // A rhythm the model does not know (an edited tune's R:) is left to it.
+    r.rhythm = generate::RhythmToken(t->rhythm, composer->vocabulary()).ok() ? t->rhythm : "";
     r.parts = str("parts");
     if (ps.contains("bars") && ps["bars"].is_number_integer()) r.bars = ps["bars"].get<int>();
     if (ps.contains("temperature") && ps["temperature"].is_number()) r.sampling.temperature = ps["temperature"].get<float>();
@@ -749,7 +753,8 @@ void Studio::Impl::Routes() {
   s.set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& req, httplib::Response& res) -> httplib::Server::HandlerResponse {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    static const std::regex api(R"(/api/tunes(/[^/]+(/(vary|star))?)?|/api/(model|check|tunebook\.abc)|/healthz)");
+    static const std::regex api(
+        R"(/api/tunes(/[a-z0-9]+(\.(abc|mid|wav|svg)|/vary|/star)?)?|/api/(model|check|tunebook\.abc)|/healthz)");
     if (res.status == 404 && std::regex_match(req.path, api)) {
       SendJson(res, 405, ApiError{405, "method " + req.method + " is not allowed on " + req.path, "", json::object()}.Body());
       return httplib::Server::HandlerResponse::Handled;
