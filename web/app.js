@@ -7,6 +7,7 @@
   const $ = (id) => document.getElementById(id);
   const PER_PAGE = 20;
   // Dance types played with a long-short lilt when "follow the tune type" is chosen.
+  const narrowScreen = window.matchMedia('(max-width: 700px)');
   const SWUNG_RHYTHMS = ['hornpipe', 'barndance', 'schottische', 'fling', 'highland'];
 
   const state = {
@@ -212,6 +213,7 @@
 
     const text = $('abc-text');
     text.value = t.abc;
+    text.rows = Math.min(24, Math.max(8, t.abc.split('\n').length + 1));
     text.disabled = false;
     say($('abc-status'), '');
     $('save-edit').disabled = true;
@@ -253,12 +255,20 @@
     // N: lines (the command that made the tune) become comments of the same
     // length, so abcjs does not print them and character offsets still match.
     const shown = abc.replace(/^N:/gm, '%N');
-    const visuals = window.ABCJS.renderAbc('notation', shown, {
+    const options = {
       add_classes: true,
-      responsive: 'resize',
       visualTranspose: parseInt($('transpose').value, 10) || 0,
       paddingleft: 0, paddingright: 0,
-    });
+    };
+    if (narrowScreen.matches) {
+      // A phone: two bars a line at a readable size instead of the tune's own lines shrunk.
+      options.staffwidth = Math.max(200, $('notation').clientWidth - 12);
+      options.wrap = { minSpacing: 1.4, maxSpacing: 2.4, preferredMeasuresPerLine: 2 };
+    } else {
+      options.responsive = 'resize';
+    }
+    $('notation').removeAttribute('style');  // abcjs's sizes from the last drawing
+    const visuals = window.ABCJS.renderAbc('notation', shown, options);
     state.visual = visuals[0] || null;
     state.timelineKey = '';
     const w = (state.visual && state.visual.warnings) || [];
@@ -722,6 +732,7 @@
     $('star').addEventListener('click', () => state.tune && setStar(state.tune, !state.tune.starred));
     $('starred-only').addEventListener('change', () => loadHistory(false));
     $('history-more').addEventListener('click', () => loadHistory(true));
+    narrowScreen.addEventListener('change', () => { if (state.tune) render($('abc-text').value); });
     window.addEventListener('hashchange', () => {
       const id = location.hash.slice(1);
       if (id && (!state.tune || state.tune.id !== id)) openTune(id, true);

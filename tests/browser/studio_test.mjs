@@ -252,7 +252,7 @@ try {
 
   // Edit the ABC: a broken edit is reported, a good one saved as a new tune.
   const body = firstAbc.indexOf('\n', firstAbc.search(/^K:/m)) + 1;
-  await page.fill('#abc-text', `${firstAbc.slice(0, body)}|: A2 B2 c2 d2 |]]]\n${firstAbc.slice(body)}`);
+  await page.fill('#abc-text', `${firstAbc.slice(0, body)}"Am A2 B2 c2 d2 |\n${firstAbc.slice(body)}`);
   await page.waitForFunction(() => /Problems|Could not check/.test(document.getElementById('abc-status').textContent));
   const broken = await page.textContent('#abc-status');
   check('a broken edit is checked by the server and reported', /Problems/.test(broken) &&
@@ -318,12 +318,15 @@ try {
   await page.reload();
   await page.waitForSelector('body[data-ready="yes"]');
   await page.waitForSelector('#notation svg .abcjs-note');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(out, 'studio-desktop.png') });
   await page.setViewportSize({ width: 390, height: 844 });
   await sleep(300);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   check('no sideways scrolling at phone width', overflow <= 0, `${overflow} px`);
-  await page.screenshot({ path: join(out, 'studio-phone.png'), fullPage: true });
+  await page.screenshot({ path: join(out, 'studio-phone-full.png'), fullPage: true });
+  await page.evaluate(() => document.getElementById('tune').scrollIntoView());
+  await page.screenshot({ path: join(out, 'studio-phone.png') });
   if (screenshots) {
     copyFileSync(join(out, 'studio-desktop.png'), join(screenshots, 'studio-desktop.png'));
     copyFileSync(join(out, 'studio-phone.png'), join(screenshots, 'studio-phone.png'));
