@@ -349,17 +349,28 @@
     return m ? abc.slice(m.index + m[0].length) : '';
   }
 
-  // Offset in the ABC text where the B part starts: after the first ":|" of
-  // the body (the end of the repeated A part), past bar lines and spaces; -1 if none.
+  // Offset in the ABC text where the second part starts, as the server cuts
+  // parts: after the first closing repeat or double bar of the body (a second
+  // ending included), past bar lines and spaces; -1 if there is none.
   function partBStart(abc) {
     const m = /^K:.*$/m.exec(abc || '');
     if (!m) return -1;
-    const from = m.index + m[0].length;
-    let i = abc.indexOf(':|', from);
-    if (i < 0) return -1;
-    i += 2;
-    while (i < abc.length && /[\s|:\]\d]/.test(abc[i])) ++i;
-    return i < abc.length && /[^\s%]/.test(abc[i]) ? i : -1;
+    const body = m.index + m[0].length;
+    const close = /:\||\|\||\|\]/g;
+    close.lastIndex = body;
+    let end = close.exec(abc);
+    if (!end) return -1;
+    let i = end.index + end[0].length;
+    // A second ending ("|2" or "[2") after the repeat belongs to the first part.
+    if (/^\s*\|?\s*\[?2/.test(abc.slice(i, i + 8))) {
+      const next = /\|\||\|\]|\|:|:\||\|/g;
+      next.lastIndex = abc.indexOf('2', i) + 1;
+      end = next.exec(abc);
+      if (!end) return -1;
+      i = end.index + end[0].length;
+    }
+    while (i < abc.length && /[\s|:\]]/.test(abc[i])) ++i;
+    return i < abc.length && abc[i] !== '%' ? i : -1;
   }
 
   function playSettings() {
@@ -436,8 +447,8 @@
     }
   }
 
-  // The times at which the notes sound in the WAV: the server's /timing when it
-  // has one, else abcjs's own timing of the drawn tune at the same tempo.
+  // The times at which the notes sound in the WAV: abcjs's timing of the drawn
+  // tune (repeats and endings played as abc2midi plays them) at the WAV's tempo.
   async function buildTimeline() {
     const p = playSettings();
     const key = $('audio').getAttribute('src');
@@ -445,26 +456,12 @@
     state.timelineKey = key;
     state.timeline = [];
     if (!state.visual) return;
-    const byChar = new Map();
     let events = [];
     try {
       const timer = new window.ABCJS.TimingCallbacks(state.visual, { qpm: abcjsBpm(p.tempo) });
       events = timer.noteTimings.filter((e) => e.type === 'event' && e.elements && e.elements.length);
     } catch (e) {
-      console.warn('abcjs timing failed', e);
-    }
-    for (const e of events) {
-      const els = e.elements.flat();
-      for (const c of e.startCharArray || []) byChar.set(c, els);
-    }
-    const q = new URLSearchParams({ tempo: p.tempo, lilt: p.lilt });
-    if (p.part) q.set('part', p.part);
-    const r = await api('GET', `/api/tunes/${encodeURIComponent(state.tune.id)}/timing?${q}`);
-    if (r.ok && Array.isArray(r.data.notes) && r.data.notes.length) {
-      state.timeline = r.data.notes
-        .map((n) => ({ t: n.start_s, els: byChar.get(n.char) || [] }))
-        .filter((n) => n.els.length);
-      if (state.timeline.length) return;
+      say($('player-status'), `No highlighting: abcjs could not time the tune (${e.message}).`, 'error');
     }
     // abcjs's timing: the whole tune with its repeats; a part is cut out of it.
     let list = events.map((e) => ({ t: e.milliseconds / 1000, els: e.elements.flat(), c: Math.min(...(e.startCharArray || [0])) }));
