@@ -275,7 +275,8 @@ try {
   await waitTitleChange(first);
   const variation = await tuneId();
   const varied = await abcText();
-  const aPart = (abc) => abc.slice(abc.search(/^K:/m)).split(':|')[0].replace(/\s+/g, '');
+  // The body up to the first closing repeat or double bar: the A part (or its first ending).
+  const aPart = (abc) => abc.slice(abc.search(/^K:/m)).split(/:\||\|\||\|\]/)[0].replace(/\s+/g, '');
   check('New B part keeps the A part', aPart(varied) === aPart(firstAbc) && aPart(varied).length > 10, variation);
   check('… and composes a different rest', varied.slice(varied.search(/^K:/m)) !== firstAbc.slice(firstAbc.search(/^K:/m)));
   check('the variation names its parent', await page.evaluate(() => document.querySelector('#tune-meta a')?.getAttribute('href')) === `#${first}`);
