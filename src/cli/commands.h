@@ -21,6 +21,7 @@ void AddTokensCommand(CLI::App& app);
 void AddTrainCommand(CLI::App& app);
 void AddGenerateCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
+void AddServeCommand(CLI::App& app);
 
 // Exit codes shared by every command (ExitCodesHelp lists them in --help).
 inline constexpr int kExitOk = 0;

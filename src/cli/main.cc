@@ -26,6 +26,7 @@ constexpr HeavyCommand kHeavyCommands[] = {
     {"train", "Train a model on a corpus of ABC tunes"},
     {"generate", "Compose new tunes with a trained model"},
     {"eval", "Evaluate a model or a set of tunes: likelihood, validity, musical statistics and structure, novelty"},
+    {"serve", "Serve the studio: a web page and a JSON API to compose, hear, vary and keep tunes"},
 };
 
 // Replaces this process with tunesmith-nn from the same folder; returns only on failure.

@@ -13,5 +13,6 @@ int main(int argc, char** argv) {
   tunesmith::cli::AddTrainCommand(app);
   tunesmith::cli::AddGenerateCommand(app);
   tunesmith::cli::AddEvalCommand(app);
+  tunesmith::cli::AddServeCommand(app);
   return tunesmith::cli::RunApp(app, argc, argv);
 }
