@@ -118,7 +118,10 @@
       const v = f.elements[name].value.trim();
       if (v) body[name] = v;
     }
+    // The model decides the length of a free form: bars go only with a named form.
+    const free = f.elements.parts.value === 'free';
     for (const name of ['bars', 'seed', 'top_k']) {
+      if (name === 'bars' && free) continue;
       const v = f.elements[name].value.trim();
       if (v) body[name] = parseInt(v, 10);
     }
@@ -167,7 +170,9 @@
 
   function nearestText(t) {
     const n = t.nearest;
-    if (!n) return 'Not compared with the training tunes (the model carries no novelty index).';
+    const indexed = state.model && state.model.figures ? state.model.figures.novelty_index_tunes : undefined;
+    if (!n && indexed === 0) return 'Not compared with the training tunes (the model carries no novelty index).';
+    if (!n) return `Shares no whole bar with any of the ${indexed ? indexed.toLocaleString('en') + ' ' : ''}training tunes.`;
     const bars = n.shared_bars;
     if (!bars) return `Shares no whole bar with any training tune (closest: ${n.title}).`;
     return `Shares ${bars} bar${bars === 1 ? '' : 's'} with the training tune “${n.title}” (its longest run in common with any of them).`;
@@ -705,6 +710,7 @@
 
   function wire() {
     $('compose-form').addEventListener('submit', compose);
+    $('f-parts').addEventListener('change', () => { $('f-bars').disabled = $('f-parts').value === 'free'; });
     $('abc-text').addEventListener('input', onEdit);
     $('save-edit').addEventListener('click', saveEdit);
     $('revert-edit').addEventListener('click', revertEdit);
