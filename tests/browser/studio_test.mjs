@@ -10,7 +10,7 @@
 //
 //   node tests/browser/studio_test.mjs --tool build/bin/tunesmith \
 //        --model models/default.ckpt --out build/tests/studio-browser \
-//        [--screenshots docs]
+//        [--web DIR] [--screenshots docs]
 //
 // Exits 77 (CTest SKIP_RETURN_CODE) when node_modules (npm ci) or chromium is
 // absent, saying which; 1 when a check fails; 0 when all pass.
@@ -33,6 +33,7 @@ const tool = resolve(argument('tool', join(root, 'build', 'bin', 'tunesmith')));
 const model = resolve(argument('model', join(root, 'models', 'default.ckpt')));
 const out = resolve(argument('out', join(tmpdir(), 'tunesmith-studio-browser')));
 const screenshots = argument('screenshots', '');
+const web = argument('web', '');  // the folder holding web/ and node_modules/ (default: the server finds it)
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 function skip(why) {
@@ -84,7 +85,8 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const serverLog = [];
 const server = spawn(tool, ['serve', '--host', '127.0.0.1', '--port', String(port), '--db', join(out, 'studio.db'),
-                            '--model', model], { cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
+                            '--model', model, ...(web ? ['--web', resolve(web)] : [])],
+                     { cwd: out, stdio: ['ignore', 'pipe', 'pipe'] });
 server.stdout.on('data', (d) => serverLog.push(String(d)));
 server.stderr.on('data', (d) => serverLog.push(String(d)));
 let serverExit = null;
