@@ -138,8 +138,8 @@ Status PrimeFitsForm(const std::vector<std::string>& prime, const GrammarRules* 
     }
   }
   return as_given.WithPrefix("--prime '" + r.prime + "' does not fit the start of the form (" + form +
-                             "): write the fragment as the tune's first bars (a form with repeated parts starts "
-                             "with |:), or choose --parts free: ");
+                             "): write the first bars of the tune's first part, without closing it (or choose "
+                             "--parts free, or --parts and --bars that hold the fragment): ");
 }
 
 }  // namespace

@@ -192,9 +192,13 @@ TEST_F(Harden, F07_GenerateStreamsAndStopsCleanlyOnSigint) {
       ASSERT_TRUE(tunes[i]["paths"].contains(format)) << tunes[i].dump();
       const fs::path p = tunes[i]["paths"][format].get<std::string>();
       expected.insert(p.filename().string());
-      if (std::string(format) == "abc") EXPECT_EQ(ReadAll(p), tunes[i]["abc"].get<std::string>());
-      if (std::string(format) == "mid") EXPECT_EQ(ReadAll(p).substr(0, 4), "MThd");
-      if (std::string(format) == "svg") EXPECT_NE(ReadAll(p).find("</svg>"), std::string::npos);
+      if (std::string(format) == "abc") {
+        EXPECT_EQ(ReadAll(p), tunes[i]["abc"].get<std::string>());
+      } else if (std::string(format) == "mid") {
+        EXPECT_EQ(ReadAll(p).substr(0, 4), "MThd");
+      } else {
+        EXPECT_NE(ReadAll(p).find("</svg>"), std::string::npos);
+      }
     }
   }
   // Nothing else in --out: no half-written tune, no temporary file.
@@ -315,13 +319,19 @@ TEST_F(Harden, F14_GenerateRefusesBadArgumentsBeforeAnyWork) {
 
 TEST_F(Harden, F14_GeneratePrimeSaysWhatToWrite) {
   NeedBinary();
-  Outcome r = Generate("--model " + model_ + " --seed 1 --prime 'GABc'");
+  // A fragment that closes the first part after one bar of eight: the answer
+  // names the form and what to write, not only a token position.
+  Outcome r = Generate("--model " + model_ + " --seed 1 --prime 'GABc dedB :|'");
   EXPECT_EQ(r.code, 2) << r.err;
-  EXPECT_NE(r.err.find("write --prime '|:GABc'"), std::string::npos) << r.err;
-  // What it says works.
-  Outcome fixed = Generate("--model " + model_ + " --seed 1 --prime '|:GABc' --json");
+  EXPECT_NE(r.err.find("--prime 'GABc dedB :|' does not fit the start of the form (AABB, 8 bars per part): write "
+                       "the first bars of the tune's first part"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--parts free"), std::string::npos) << r.err;
+  // The 'GABc' in the default form is accepted (a first part may open without |:).
+  Outcome fixed = Generate("--model " + model_ + " --seed 1 --prime 'GABc' --json");
   EXPECT_TRUE(fixed.code == 0 || fixed.code == 1) << fixed.err;
-  ASSERT_EQ(JsonLines(fixed.out).size(), 1u);
+  EXPECT_EQ(JsonLines(fixed.out).size(), 1u);
 }
 
 TEST(HardenRequest, F14_ValidateComposeRequestNamesFieldAndRange) {
