@@ -115,6 +115,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const char* from = std::getenv("TUNESMITH_FUZZ_SEEDS_FROM");
   const char* to = std::getenv("TUNESMITH_FUZZ_SEEDS_TO");
   if (from && to) WriteSeeds(from, to);
+  // The path is built before the handler is registered, so that it is
+  // destroyed after the handler runs (a use after free otherwise).
+  (void)ScratchPath();
   std::atexit([] { std::filesystem::remove(ScratchPath()); });
   return 0;
 }
