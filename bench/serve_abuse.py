@@ -305,7 +305,7 @@ def kill_mid_write(binary, db, rounds):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--binary", default="build/bin/tunesmith")
+    ap.add_argument("--binary", default=os.environ.get("TUNESMITH_SERVE", "build/bin/tunesmith"))
     ap.add_argument("--quick", action="store_true", help="smaller counts (a check that the script runs)")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="ts_abuse_")

@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 secs=${1:-20}
-bin=build/bin/tunesmith
+bin=${TUNESMITH_SERVE:-build/bin/tunesmith}  # or build/bin/tunesmith-serve-bench (the same server alone)
 command -v wrk >/dev/null || { echo "serve_load: wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "serve_load: build tunesmith and tunesmith-nn first (scripts/build.sh)" >&2; exit 2; }
 export SERVE_STATUS_LUA="$root/bench/serve_status.lua"

@@ -1,6 +1,7 @@
 #include "serve/abc_edit.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "abc/bar_check.h"
 #include "abc/reader.h"
@@ -45,13 +46,20 @@ bool HasNotes(const std::vector<abc::Element>& body, size_t from, size_t to) {
   return false;
 }
 
-// The text after the K: line of the written tune.
+// The body of the written tune: the lines after its header (the last
+// field line, K:, before the first line of music).
 std::string BodyText(const abc::Tune& tune) {
   const std::string text = WriteAbc(tune);
-  size_t k = text.find("\nK:");
-  if (k == std::string::npos) return text;
-  size_t end = text.find('\n', k + 1);
-  return end == std::string::npos ? std::string() : text.substr(end + 1);
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = text.find('\n', start);
+    const bool field = start + 1 < text.size() && std::isalpha(static_cast<unsigned char>(text[start])) &&
+                       text[start + 1] == ':';
+    if (!field) return text.substr(start);
+    if (end == std::string::npos) return std::string();
+    start = end + 1;
+  }
+  return std::string();
 }
 
 bool Before(const abc::SourcePos& a, const abc::SourcePos& b) {

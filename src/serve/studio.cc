@@ -495,6 +495,12 @@ Parsed<std::string> Studio::Impl::RenderFile(const TuneRecord& t, const std::str
 
   if (ext == "abc") {
     if (Status s = base::WriteFileAtomically(path, text); !s.ok()) return ApiError{500, s.message(), "", json::object()};
+    // Deleted while it was written: leave no file behind (as for renders).
+    if (!store->Exists(t.id)) {
+      std::error_code gone;
+      fs::remove(path, gone);
+      return ApiError{404, "no tune '" + t.id + "'", "id", json::object()};
+    }
     return text;
   }
   // Rendered in a folder of its own, then renamed into the cache: a reader
