@@ -1,5 +1,7 @@
 #include "serve/studio.h"
 
+#include <algorithm>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -695,7 +697,10 @@ void Studio::Impl::Routes() {
     if (!str("instrument").empty()) r.instrument = str("instrument");
     if (vary->temperature) r.sampling.temperature = *vary->temperature;
     if (vary->seed) r.seed = *vary->seed;
+    // One line: the prime goes into the tune's N: line (the command that makes it again).
     r.prime = prime->fragment;
+    std::replace(r.prime.begin(), r.prime.end(), '\n', ' ');
+    while (!r.prime.empty() && r.prime.back() == ' ') r.prime.pop_back();
     json extra = vary->keep_a ? json{{"keep", "A"}} : json{{"keep_bars", vary->keep_bars}};
     auto made = ComposeAndStore(r, "variation", t->id, extra);
     if (!made.ok()) {
