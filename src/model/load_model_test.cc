@@ -19,6 +19,13 @@
 #include "model/weight_layout.h"
 #include "model/weights.h"
 
+// GCC 12 at -O3 reports byte edits of a std::string copy through .at() as
+// overflows (stringop-overflow, array-bounds): false positives (GCC bug 105329
+// family); .at() checks every index at run time.
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+
 namespace tunesmith::model {
 namespace {
 
