@@ -76,7 +76,8 @@ void AddTrainCommand(CLI::App& app) {
   AddThreadsFlag(cmd, &a->threads);
   cmd->get_option("--threads")->check(InRange(0, 1024));
   cmd->add_flag("--resume", o->resume, "Continue exactly where MODEL.last stopped (same data order and RNG)");
-  cmd->add_option("--seed", o->seed, "Seed of the initial weights, dropout and data order")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the initial weights, dropout and data order")->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device", o->device, "auto (cuda when available), cpu, cuda or cuda:N")->capture_default_str();
   cmd->add_flag("--distributed", o->distributed,
                 "Train as one rank of a data-parallel group: RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from the "
