@@ -62,6 +62,14 @@ std::optional<std::future<Result<ComposedOne>>> ComposeQueue::Submit(generate::C
   return future;
 }
 
+void ComposeQueue::Hold(bool hold) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    held_ = hold;
+  }
+  cv_.notify_all();
+}
+
 int ComposeQueue::RetryAfterSeconds() const {
   std::lock_guard<std::mutex> lock(mu_);
   const double per_call = stats_.mean_seconds > 0 ? stats_.mean_seconds : 1.0;
@@ -81,7 +89,7 @@ void ComposeQueue::Work() {
     std::vector<Job> batch;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
+      cv_.wait(lock, [this] { return stop_ || (!held_ && !jobs_.empty()); });
       if (stop_) return;
       batch.push_back(std::move(jobs_.front()));
       jobs_.pop_front();

@@ -45,6 +45,11 @@ class ComposeQueue {
   // given one. nullopt when the queue is full.
   std::optional<std::future<Result<ComposedOne>>> Submit(generate::ComposeRequest request);
 
+  // While held, workers start no new batch: requests wait (up to the queue
+  // limit) and, released, are batched as if they had arrived together. For
+  // draining the server and for tests that need requests to meet.
+  void Hold(bool hold);
+
   // Seconds a client should wait before trying again (at least 1).
   int RetryAfterSeconds() const;
   QueueStats Stats() const;
@@ -64,6 +69,7 @@ class ComposeQueue {
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   bool stop_ = false;
+  bool held_ = false;
   QueueStats stats_;
   double seconds_total_ = 0;
   int workers_ = 0;

@@ -19,6 +19,7 @@ namespace tunesmith::serve {
 
 // Limits every request is held to (docs/api.md lists them).
 inline constexpr size_t kMaxBodyBytes = 256 * 1024;   // a larger body is 413
+inline constexpr size_t kMaxHeaders = 100;            // more header fields is 431
 inline constexpr size_t kMaxAbcBytes = 64 * 1024;     // "abc" of an edited tune
 inline constexpr size_t kMaxPrimeBytes = 2000;        // "prime"
 inline constexpr int kMaxJsonDepth = 8;               // nesting of a body

@@ -543,6 +543,14 @@ Parsed<std::string> Studio::Impl::RenderFile(const TuneRecord& t, const std::str
 
 void Studio::Impl::Routes() {
   httplib::Server& s = server;
+  // httplib 0.11 caps each header line at 8 KB but not their number.
+  s.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (req.headers.size() <= kMaxHeaders) return httplib::Server::HandlerResponse::Unhandled;
+    SendError(res, ApiError{431, "too many header fields (" + std::to_string(req.headers.size()) + ", at most " +
+                                     std::to_string(kMaxHeaders) + ")", "", json::object()});
+    res.set_header("Connection", "close");
+    return httplib::Server::HandlerResponse::Handled;
+  });
   const auto body_of = [](const httplib::Request& req, httplib::Response& res) -> bool {
     const std::string type = req.get_header_value("Content-Type");
     if (!type.empty() && type.rfind("application/json", 0) != 0) {
@@ -878,6 +886,8 @@ Status Studio::Serve() {
 }
 
 void Studio::Stop() { impl_->server.stop(); }
+
+void Studio::HoldComposing(bool hold) { impl_->queue->Hold(hold); }
 
 namespace {
 std::atomic<Studio*> g_running{nullptr};

@@ -45,6 +45,8 @@ class Studio {
   // Answers requests until Stop() (from any thread or a signal handler's thread).
   Status Serve();
   void Stop();
+  // While held, composing requests wait in the queue (see ComposeQueue::Hold).
+  void HoldComposing(bool hold);
   // The web root in use ("" when none was found: the page is then 404).
   const std::string& WebRoot() const;
 
