@@ -93,11 +93,14 @@ int ChildGenerate(const nlohmann::json& spec) {
   generate::Generator generator(loaded->model, *rules, index ? &guard : nullptr);
   out["method"] = index ? "grammar mask + novelty guard" : "grammar mask (the model carries no novelty index)";
   int64_t all_tokens = 0, all_tunes = 0;
+  generate::GenerateProfile profile;
+  int64_t tokens_b64 = 0;
   for (int batch : {1, 64}) {
     generate::GenerateOptions g;
     g.count = spec.at(batch == 1 ? "tunes_b1" : "tunes_b64").get<int>();
     g.seed = seed;
     g.batch_size = batch;
+    if (batch == 64) g.profile = &profile;
     const auto start = Clock::now();
     auto tunes = generator.Generate(g);
     const double seconds = Since(start);
@@ -112,8 +115,25 @@ int ChildGenerate(const nlohmann::json& spec) {
     out["ms_per_tune_" + b] = 1e3 * seconds / g.count;
     all_tokens += tokens;
     all_tunes += g.count;
+    if (batch == 64) tokens_b64 = tokens;
   }
   out["tokens_per_tune"] = static_cast<double>(all_tokens) / static_cast<double>(all_tunes);
+  // Where the batch-64 run's time went, and the network alone at the mean
+  // batch that run stepped (its last tunes run in a batch that shrinks as
+  // tunes end): the generator's cost beside the network's at its own batch.
+  const double total = profile.network_seconds + profile.rows_seconds + profile.serial_seconds;
+  if (profile.steps > 0 && total > 0) {
+    const double mean_batch = static_cast<double>(profile.row_steps) / static_cast<double>(profile.steps);
+    out["b64_mean_batch"] = mean_batch;
+    out["b64_network_share"] = profile.network_seconds / total;
+    out["b64_rows_share"] = profile.rows_seconds / total;
+    out["b64_serial_share"] = profile.serial_seconds / total;
+    out["b64_row_steps_per_token"] = static_cast<double>(profile.row_steps) / static_cast<double>(std::max<int64_t>(1, tokens_b64));
+    out["model_tok_s_mean_batch"] =
+        generate::MeasureModelAndDraw(*loaded->model, std::max<int64_t>(1, std::llround(mean_batch)),
+                                      spec.at("model_steps_b64").get<int>())
+            .tokens_per_second;
+  }
   out["vm_hwm_mb"] = PeakRssMb();
   std::cout << out.dump() << std::endl;
   return 0;

@@ -105,33 +105,18 @@ std::string CharTuneText(const ComposedTune& s) {
 
 // The prime fed to a fresh grammar state after the header, as the generator
 // checks it: the first token that does not fit, or Ok.
-Status ProbePrime(const std::vector<std::string>& prime, const GrammarRules* rules) {
-  GrammarState probe(rules);
-  std::vector<uint8_t> allowed;
-  for (int step = 0; !probe.in_body(); ++step) {  // the header: forced, or the first allowed rhythm
-    probe.Allowed(&allowed);
-    auto it = std::find(allowed.begin(), allowed.end(), 1);
-    if (it == allowed.end() || step > 3) return Status::InvalidArgument("no header fits the options");
-    if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
-  }
-  for (const std::string& t : prime) {
-    if (Status s = probe.Accept(t); !s.ok()) return s;
-  }
-  return Status::Ok();
-}
-
 // A fragment that does not fit where the form starts: say what to write
 // instead (AABB opens with a repeat sign, so '|:GABc', not 'GABc') rather
 // than the position of a token.
 Status PrimeFitsForm(const std::vector<std::string>& prime, const GrammarRules* rules, const ComposeRequest& r,
                      const std::string& form) {
   if (prime.empty()) return Status::Ok();
-  Status as_given = ProbePrime(prime, rules);
+  Status as_given = CheckPrimeFits(rules, prime);
   if (as_given.ok()) return as_given;
   if (prime.front() != "|:") {
     std::vector<std::string> opened = {"|:"};
     opened.insert(opened.end(), prime.begin(), prime.end());
-    if (ProbePrime(opened, rules).ok()) {
+    if (CheckPrimeFits(rules, opened).ok()) {
       return Status::InvalidArgument("--prime '" + r.prime + "': the form (" + form +
                                      ") starts with a repeated part, so the fragment must start with its repeat "
                                      "sign: write --prime '|:" + r.prime + "' (or choose --parts AB or --parts free)");

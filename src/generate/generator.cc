@@ -1,6 +1,7 @@
 #include "generate/generator.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <optional>
 
@@ -126,17 +127,7 @@ Result<std::vector<SampledTune>> Generator::Generate(const GenerateOptions& opti
   if (!options.prime.empty()) {
     const GrammarOptions& g = rules_->options();
     if (g.meter.empty() || g.mode.empty()) return Status::InvalidArgument("a prime needs the meter and the mode fixed");
-    GrammarState probe(rules_.get());
-    std::vector<uint8_t> allowed;
-    for (int step = 0; !probe.in_body(); ++step) {  // the header: forced, or the first allowed rhythm
-      probe.Allowed(&allowed);
-      auto it = std::find(allowed.begin(), allowed.end(), 1);
-      if (it == allowed.end() || step > 3) return Status::InvalidArgument("no header fits the options");
-      if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
-    }
-    for (const std::string& t : options.prime) {
-      if (Status s = probe.Accept(t); !s.ok()) return s.WithPrefix("--prime does not fit: ");
-    }
+    if (Status s = CheckPrimeFits(rules_.get(), options.prime); !s.ok()) return s.WithPrefix("--prime does not fit: ");
   }
   // Every candidate of every tune, in batches; then the best of each tune.
   const int K = std::max(1, options.candidates);
@@ -312,8 +303,12 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
   std::vector<RowStep> steps;
   std::vector<int64_t> inputs, where;
   std::vector<int> rollback;  // rows whose bar is to be drawn again
+  using Clock = std::chrono::steady_clock;
+  const auto seconds_since = [](Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); };
+  GenerateProfile* profile = options.profile;
   while (!active.empty()) {
     const int64_t B = static_cast<int64_t>(active.size());
+    const auto step_started = Clock::now();
     inputs.resize(B);
     for (int64_t r = 0; r < B; ++r) inputs[r] = slots[active[r]].input;
     torch::Tensor ids = torch::from_blob(inputs.data(), {B}, torch::kInt64).to(device);
@@ -329,6 +324,12 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
     torch::Tensor logits = model_->Step(ids, &state, positions).to(torch::kCPU, torch::kFloat).contiguous();
     const float* data = logits.data_ptr<float>();
     const int64_t V = logits.size(1);
+    const auto rows_started = Clock::now();
+    if (profile) {
+      profile->network_seconds += std::chrono::duration<double>(rows_started - step_started).count();
+      ++profile->steps;
+      profile->row_steps += B;
+    }
 
     // Every row draws (or is forced) its next token and takes it. Rows share
     // nothing but read-only rules, guard and logits, so they run in parallel
@@ -338,6 +339,8 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
     ForEachRow(B, kMinRowsPerWorker, [&](int64_t r, int worker) {
       steps[r] = StepRow(slots[active[r]], std::span<const float>(data + r * V, V), &scratch[worker]);
     });
+    const auto serial_started = Clock::now();
+    if (profile) profile->rows_seconds += std::chrono::duration<double>(serial_started - rows_started).count();
     rollback.clear();
     std::vector<char> done(B, 0);
     for (int64_t r = 0; r < B; ++r) {
@@ -411,6 +414,7 @@ Result<std::vector<SampledTune>> Generator::GenerateBatch(const GenerateOptions&
         state = state.Select(torch::tensor(keep, torch::kInt64).to(device));
       }
     }
+    if (profile) profile->serial_seconds += seconds_since(serial_started);
   }
   std::vector<SampledTune> out;
   out.reserve(count);

@@ -45,6 +45,16 @@ struct KeyPlan {
   std::optional<Instrument> instrument;    // keep the melody in its range, in the chosen key; none: no limit
 };
 
+// Where a Generate call's time went (filled when GenerateOptions::profile is
+// set; the benchmark reads it): the network's steps, the rows' sampler
+// chains (run in parallel), and the serial rest (snapshots' SaveRow,
+// rollbacks, dropping finished rows).
+struct GenerateProfile {
+  int64_t steps = 0;      // calls of LanguageModel::Step
+  int64_t row_steps = 0;  // rows summed over those calls (rolled-back draws included)
+  double network_seconds = 0, rows_seconds = 0, serial_seconds = 0;
+};
+
 struct GenerateOptions {
   int count = 1;                   // tunes to sample
   uint64_t seed = 0;               // tune i draws from Rng(seed + i)
@@ -66,6 +76,7 @@ struct GenerateOptions {
   // Without the mask: a tune that has not ended after this many tokens (<s>
   // not counted) stops there, unfinished. 0: DefaultMaxTokens(vocabulary).
   int max_tokens = 0;
+  GenerateProfile* profile = nullptr;  // when set, the call adds its figures to it
 };
 
 // The chain a tune is drawn through: grammar mask -> novelty guard (when

@@ -604,6 +604,21 @@ Status GrammarState::Accept(const std::string& token) {
   return Accept(id);
 }
 
+Status CheckPrimeFits(const GrammarRules* rules, const std::vector<std::string>& prime) {
+  GrammarState probe(rules);
+  std::vector<uint8_t> allowed;
+  for (int step = 0; !probe.in_body(); ++step) {
+    probe.Allowed(&allowed);
+    auto it = std::find(allowed.begin(), allowed.end(), 1);
+    if (it == allowed.end() || step > 3) return Status::InvalidArgument("no header fits the options");
+    if (Status s = probe.Accept(static_cast<int32_t>(it - allowed.begin())); !s.ok()) return s;
+  }
+  for (const std::string& t : prime) {
+    if (Status s = probe.Accept(t); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 void GrammarState::CloseDuration() {
   if (last_ == Last::kNote && chord_notes_ < 0 && (need_len_ == Rational(0) || need_len_ == Rational(1))) {
     dur_open_ = false;

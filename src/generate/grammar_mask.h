@@ -340,4 +340,10 @@ class GrammarState {
   bool carried_ = false;                          // some entry of carry_ is set
 };
 
+// Whether `prime` (body tokens) fits the grammar at the start of a body:
+// walks some header (each forced token, else the first allowed, e.g. the
+// first rhythm that fits the meter), then accepts the prime token by token.
+// The error of the first token that does not fit, as Accept gives it.
+Status CheckPrimeFits(const GrammarRules* rules, const std::vector<std::string>& prime);
+
 }  // namespace tunesmith::generate
