@@ -10,39 +10,18 @@
 // Exits 77 (CTest SKIP_RETURN_CODE) when node_modules (npm ci) or chromium is
 // absent, saying which; 1 when a check fails; 0 when all pass.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const SKIP = 77;
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function argument(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+import { argument, browserOrSkip, checkList, launch, root } from './harness.mjs';
 
 const tool = argument('tool', join(root, 'build', 'bin', 'tunesmith-report'));
 const fixture = argument('fixture', join(root, 'tests', 'browser', 'report_fixture.json'));
 const out = resolve(argument('out', join(tmpdir(), 'tunesmith-report-browser')));
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
-function skip(why) {
-  console.log(`SKIPPED: report browser test: ${why}`);
-  process.exit(SKIP);
-}
-
-if (!existsSync(join(root, 'node_modules', 'abcjs', 'dist', 'abcjs-basic-min.js'))) {
-  skip(`node_modules/abcjs is absent: run \`npm ci\` in ${root}`);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  skip(`playwright-core is absent: run \`npm ci\` in ${root}`);
-}
-if (!existsSync(chromiumPath)) skip(`no browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM)`);
+const chromium = await browserOrSkip('report browser test');
 if (!existsSync(tool)) {
   console.error(`report browser test: ${tool} not found (build the tunesmith-report target)`);
   process.exit(1);
@@ -80,21 +59,10 @@ if (drawn.status !== 0) {
   process.exit(1);
 }
 
-const results = [];
-function check(name, ok, detail = '') {
-  results.push({ name, ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
-}
-
-const profile = mkdtempSync(join(tmpdir(), 'tunesmith-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const { check, summary } = checkList();
+const browser = await launch(chromium);
 try {
-  const page = context.pages()[0] || (await context.newPage());
+  const { page } = browser;
   const errors = [];
   const network = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -168,10 +136,7 @@ try {
   check('no console or page errors', errors.length === 0, errors.join(' | '));
   check('nothing fetched from the network', network.length === 0, network.join(' '));
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
 }
 
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary());

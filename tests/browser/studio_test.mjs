@@ -15,42 +15,20 @@
 // Exits 77 (CTest SKIP_RETURN_CODE) when node_modules (npm ci) or chromium is
 // absent, saying which; 1 when a check fails; 0 when all pass.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 
-const SKIP = 77;
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-function argument(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+import { argument, browserOrSkip, checkList, launch, root } from './harness.mjs';
 
 const tool = resolve(argument('tool', join(root, 'build', 'bin', 'tunesmith')));
 const model = resolve(argument('model', join(root, 'models', 'default.ckpt')));
 const out = resolve(argument('out', join(tmpdir(), 'tunesmith-studio-browser')));
 const screenshots = argument('screenshots', '');
 const web = argument('web', '');  // the folder holding web/ and node_modules/ (default: the server finds it)
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
-function skip(why) {
-  console.log(`SKIPPED: studio browser test: ${why}`);
-  process.exit(SKIP);
-}
-
-if (!existsSync(join(root, 'node_modules', 'abcjs', 'dist', 'abcjs-basic-min.js'))) {
-  skip(`node_modules/abcjs is absent: run \`npm ci\` in ${root}`);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch {
-  skip(`playwright-core is absent: run \`npm ci\` in ${root}`);
-}
-if (!existsSync(chromiumPath)) skip(`no browser at ${chromiumPath}: apt-get install chromium (or set CHROMIUM)`);
+const chromium = await browserOrSkip('studio browser test');
 for (const [what, path] of [['the tunesmith binary', tool], ['the model', model]]) {
   if (!existsSync(path)) {
     console.error(`studio browser test: ${what} ${path} not found`);
@@ -58,12 +36,7 @@ for (const [what, path] of [['the tunesmith binary', tool], ['the model', model]
   }
 }
 
-const results = [];
-function check(name, ok, detail = '') {
-  results.push({ name, ok: !!ok });
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail !== '' ? ` (${detail})` : ''}`);
-  return !!ok;
-}
+const { check, summary } = checkList();
 
 function freePort() {
   return new Promise((done, fail) => {
@@ -117,18 +90,10 @@ if (!check('tunesmith serve answers /healthz', await waitHealthy(60), base)) {
 }
 
 // ---- the browser ------------------------------------------------------------
-const profile = mkdtempSync(join(tmpdir(), 'tunesmith-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: chromiumPath,
-  headless: true,
-  acceptDownloads: true,
-  viewport: { width: 1280, height: 900 },
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-});
+const browser = await launch(chromium, { acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+const { page } = browser;
 const errors = [];
 const offsite = [];
-const page = context.pages()[0] || (await context.newPage());
 page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
 page.on('pageerror', (e) => errors.push(String(e)));
 page.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) offsite.push(r.url()); });
@@ -344,11 +309,8 @@ try {
   try { await page.screenshot({ path: join(out, 'failure.png'), fullPage: true }); } catch { /* page gone */ }
   console.error(`server log:\n${serverLog.join('').slice(-4000)}`);
 } finally {
-  await context.close();
-  rmSync(profile, { recursive: true, force: true });
+  await browser.close();
   stopServer();
 }
 
-const failed = results.filter((r) => !r.ok).length + (failedHard ? 1 : 0);
-console.log(`${results.filter((r) => r.ok).length} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+process.exit(summary(failedHard ? 1 : 0));
