@@ -22,8 +22,13 @@ if [[ ! -x "$bin" ]]; then
 fi
 python=${TUNESMITH_TORCHRUN_PYTHON:-/usr/bin/python3}
 if "$python" -c 'import torch.distributed.run' 2>/dev/null; then
-  exec "$python" -m torch.distributed.run --no-python --nnodes 1 --nproc-per-node "$n" \
-    --master-addr 127.0.0.1 --master-port "$port" "$bin" train --distributed "$@"
+  # --redirects 1 --tee 1: the launcher's default of "0" (no redirection)
+  # fails under Python 3.11 with Debian's torch 1.13 (its enum lookup of 0
+  # returns None: "'NoneType' object has no attribute 'get'"); 1 sends each
+  # rank's stdout to the launcher's log folder and, teed, to this terminal.
+  # stderr (progress) is not redirected.
+  exec "$python" -m torch.distributed.run --no_python --nnodes 1 --nproc_per_node "$n" --redirects 1 --tee 1 \
+    --master_addr 127.0.0.1 --master_port "$port" "$bin" train --distributed "$@"
 fi
 
 # No torchrun: the same variables by hand; the first failure stops the others.

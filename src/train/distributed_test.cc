@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/cli_testing.h"
 #include "base/files.h"
 #include "train/train_corpus.h"
 #include "train/trainer.h"
@@ -310,6 +311,32 @@ TEST(DistributedEnv, NamesAMissingOrBadVariable) {
   EXPECT_EQ(env->master_addr, "10.0.0.1");
   EXPECT_EQ(env->master_port, 29511);
   EXPECT_EQ(env->local_world_size, 1);
+}
+
+// The launch the issue names: scripts/train-distributed.sh starts two ranks
+// of the built `tunesmith train --distributed` through PyTorch's own
+// launcher (Debian's python3-torch), which trains and writes the model.
+TEST(TorchRun, TheScriptLaunchesTwoRanksThroughTorchDistributedRun) {
+  if (std::system("/usr/bin/python3 -c 'import torch.distributed.run' >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "/usr/bin/python3 has no torch.distributed.run (apt-get install python3-torch): the torchrun "
+                    "launch did NOT run";
+  }
+  const char* source = std::getenv("TUNESMITH_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "TUNESMITH_SOURCE_DIR is set by CTest";
+  const fs::path dir = fs::temp_directory_path() / ("ts_torchrun_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "corpus");
+  tunesmith::testing::WriteHandMadeCorpus(dir / "corpus" / "tunes.abc", 60, 4);
+  const std::string args = "2 --config tiny --corpus " + (dir / "corpus").string() + " --out " +
+                           (dir / "m.ckpt").string() + " --epochs 1 --json";
+  const std::string env = "TUNESMITH_BIN=" + tunesmith::testing::BuiltBinary().string() +
+                          " MASTER_PORT=" + std::to_string(FreePort()) + " ";
+  const auto run = tunesmith::testing::RunProgram(env + (fs::path(source) / "scripts" / "train-distributed.sh").string(),
+                                                  args, dir / "err.txt");
+  EXPECT_EQ(run.code, 0) << run.err.substr(run.err.size() > 4000 ? run.err.size() - 4000 : 0);
+  EXPECT_NE(run.out.find("\"world_size\": 2"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find("2 ranks, gradient all-reduce"), std::string::npos) << run.err;
+  EXPECT_TRUE(fs::exists(dir / "m.ckpt"));
+  fs::remove_all(dir);
 }
 
 // Only where CUDA is: the tiny preset trains on the GPU (weights, optimiser
