@@ -27,6 +27,7 @@
 #include "abc/reader.h"
 #include "abc/writer.h"
 #include "tokens/abc_token.h"
+#include "tokens/fuzz_seed_tunes.h"
 #include "tokens/tokenizer.h"
 #include "tokens/vocabulary.h"
 
@@ -189,29 +190,23 @@ void WriteSeed(const std::filesystem::path& path, const std::string& bytes) {
 void WriteSeeds(const char* from, const char* to) {
   namespace fs = std::filesystem;
   int written = 0;
-  for (const auto& entry : fs::directory_iterator(from)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    const std::string stem = entry.path().stem().string();
-    WriteSeed(fs::path(to) / (stem + ".encode"), std::string(1, '\0') + text);
-    ++written;
-    abc::ReadResult result = abc::ReadAbc(text, entry.path().string());
-    for (size_t i = 0; i < result.tunes.size(); ++i) {
-      auto both = tokens::EncodeTuneBothKinds(result.tunes[i]);
-      if (!both.ok()) continue;
-      std::string ids(1, '\1');
-      ids.push_back('\0');  // decode in C
-      for (int32_t id : AbcVocabulary().Ids(both->abc_tokens)) {
-        ids.push_back(static_cast<char>(id & 0xff));
-        ids.push_back(static_cast<char>(id >> 8));
-      }
-      WriteSeed(fs::path(to) / (stem + "-" + std::to_string(i) + ".ids"), ids);
-      WriteSeed(fs::path(to) / (stem + "-" + std::to_string(i) + ".chars"), std::string(1, '\2') + both->char_text);
-      written += 2;
-    }
-  }
+  tokens::fuzz::ForEachSeedTune(
+      from,
+      [&](const std::string& stem, const std::string& text) {
+        WriteSeed(fs::path(to) / (stem + ".encode"), std::string(1, '\0') + text);
+        ++written;
+      },
+      [&](const std::string& stem, int i, const tokens::TuneEncodings& both) {
+        std::string ids(1, '\1');
+        ids.push_back('\0');  // decode in C
+        for (int32_t id : AbcVocabulary().Ids(both.abc_tokens)) {
+          ids.push_back(static_cast<char>(id & 0xff));
+          ids.push_back(static_cast<char>(id >> 8));
+        }
+        WriteSeed(fs::path(to) / (stem + "-" + std::to_string(i) + ".ids"), ids);
+        WriteSeed(fs::path(to) / (stem + "-" + std::to_string(i) + ".chars"), std::string(1, '\2') + both.char_text);
+        written += 2;
+      });
   std::cerr << "tokenizer_fuzz: wrote " << written << " seeds to " << to << "\n";
   std::exit(0);
 }
