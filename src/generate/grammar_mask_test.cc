@@ -246,6 +246,25 @@ TEST_F(MaskTable, Structure) {
      ab);
 }
 
+// The prime check the Generator and the Composer share: a header is walked
+// for the fixed meter and mode, then the fragment must fit the form's start.
+TEST(CheckPrimeFits, AcceptsTheStartOfAPartAndNamesTheTokenThatDoesNot) {
+  GrammarOptions o;
+  o.meter = "M:2/4";
+  o.mode = "K:maj";
+  o.structure = *ParseStructure("AABB", 2);
+  auto rules = GrammarRules::Make(TestVocabulary(), o);
+  ASSERT_TRUE(rules.ok()) << rules.status().message();
+  EXPECT_TRUE(CheckPrimeFits(rules->get(), {}).ok());
+  EXPECT_TRUE(CheckPrimeFits(rules->get(), {"|:", "A", "4", "|"}).ok());
+  EXPECT_TRUE(CheckPrimeFits(rules->get(), {"A", "4", "|", "B"}).ok());
+  Status bad = CheckPrimeFits(rules->get(), {"A", "4", ":|"});  // the part is two bars
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("':|'"), std::string::npos) << bad.message();
+  Status unknown = CheckPrimeFits(rules->get(), {"A", "no-such-token"});
+  EXPECT_NE(unknown.message().find("not in the model's vocabulary"), std::string::npos) << unknown.message();
+}
+
 // R: agrees with M: (GrammarOptions::rhythm_meter): the meters each rhythm has in the corpus.
 TEST_F(MaskTable, RhythmAgreesWithMeter) {
   Run({
