@@ -97,6 +97,68 @@ std::vector<torch::Tensor> LoadTensors(const std::string& bytes, size_t count, t
   return tensors;
 }
 
+// The optimiser's state, parameter by parameter in the model's order.
+// LibTorch's own Optimizer::save keys each parameter's state by the address
+// of its TensorImpl, so two runs that reach the same state write different
+// bytes (entries in hash order, addresses in the keys); this form depends
+// on the state alone, and a resumed run's MODEL.last equals an
+// uninterrupted run's byte for byte.
+std::string SaveAdamW(const torch::optim::AdamW& optimizer, const std::vector<torch::Tensor>& params) {
+  torch::serialize::OutputArchive archive;
+  std::vector<int64_t> steps(params.size(), -1);  // -1: no state yet
+  for (size_t i = 0; i < params.size(); ++i) {
+    auto it = optimizer.state().find(c10::guts::to_string(params[i].unsafeGetTensorImpl()));
+    if (it == optimizer.state().end()) continue;
+    const auto& st = static_cast<const torch::optim::AdamWParamState&>(*it->second);
+    steps[i] = st.step();
+    const std::string n = std::to_string(i);
+    archive.write("exp_avg." + n, st.exp_avg().cpu());
+    archive.write("exp_avg_sq." + n, st.exp_avg_sq().cpu());
+    if (st.max_exp_avg_sq().defined()) archive.write("max_exp_avg_sq." + n, st.max_exp_avg_sq().cpu());
+  }
+  archive.write("adamw.steps", torch::tensor(steps, torch::kInt64));
+  std::ostringstream out;
+  archive.save_to(out);
+  return out.str();
+}
+
+// Reads SaveAdamW's form, or LibTorch's Optimizer::save form of files
+// written before it.
+Status LoadAdamW(torch::optim::AdamW* optimizer, const std::vector<torch::Tensor>& params, const std::string& bytes,
+                 torch::Device device) {
+  torch::serialize::InputArchive archive;
+  std::istringstream in(bytes);
+  archive.load_from(in, device);
+  torch::Tensor steps;
+  if (!archive.try_read("adamw.steps", steps)) {
+    optimizer->load(archive);
+    return Status::Ok();
+  }
+  steps = steps.to(torch::kCPU);
+  if (steps.numel() != static_cast<int64_t>(params.size())) {
+    return Status::InvalidArgument("the optimiser state holds " + std::to_string(steps.numel()) +
+                                   " parameters, the model " + std::to_string(params.size()));
+  }
+  optimizer->state().clear();
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int64_t step = steps[static_cast<int64_t>(i)].item<int64_t>();
+    if (step < 0) continue;
+    auto st = std::make_unique<torch::optim::AdamWParamState>();
+    st->step(step);
+    const std::string n = std::to_string(i);
+    torch::Tensor avg, avg_sq, max_sq;
+    if (!archive.try_read("exp_avg." + n, avg) || !archive.try_read("exp_avg_sq." + n, avg_sq) ||
+        !avg.sizes().equals(params[i].sizes()) || !avg_sq.sizes().equals(params[i].sizes())) {
+      return Status::InvalidArgument("the optimiser state of parameter " + n + " is missing or of another shape");
+    }
+    st->exp_avg(avg.to(device));
+    st->exp_avg_sq(avg_sq.to(device));
+    if (archive.try_read("max_exp_avg_sq." + n, max_sq)) st->max_exp_avg_sq(max_sq.to(device));
+    optimizer->state()[c10::guts::to_string(params[i].unsafeGetTensorImpl())] = std::move(st);
+  }
+  return Status::Ok();
+}
+
 constexpr char kStreamStateExtra[] = "train.stream_state";
 
 // Distributed: rank R's (R > 0) random generator and stream state in MODEL.last.
@@ -533,11 +595,7 @@ Status Trainer::SaveLast() {
     if (!Leads()) return Status::Ok();
   }
   model::Checkpoint c = CurrentCheckpoint();
-  torch::serialize::OutputArchive archive;
-  optimizer_->save(archive);
-  std::ostringstream opt;
-  archive.save_to(opt);
-  c.optimizer = opt.str();
+  c.optimizer = SaveAdamW(*optimizer_, model_->parameters());
   c.rng = SaveRng();
   if (run_.device.is_cuda()) c.extras[kDeviceRngExtra] = SaveDeviceRng(run_.device);
   if (!carried_.empty()) {
@@ -589,12 +647,9 @@ Status Trainer::LoadLast() {
     return Status::InvalidArgument(path + " holds no training state (is it a best-model file?)");
   Status st = model::LoadWeights(*model_, ckpt->weights);
   if (!st.ok()) return st.WithPrefix(path + ": ");
-  {
-    torch::serialize::InputArchive archive;
-    std::istringstream in(ckpt->optimizer);
-    archive.load_from(in, run_.device);  // the optimiser's moments live beside the weights
-    optimizer_->load(archive);
-  }
+  // The optimiser's moments live beside the weights (run_.device).
+  st = LoadAdamW(optimizer_.get(), model_->parameters(), ckpt->optimizer, run_.device);
+  if (!st.ok()) return st.WithPrefix(path + ": ");
   const auto& s = ckpt->train_state;
   const int world = run_.group ? run_.group->size() : 1;
   if (s.value("world_size", 1) != world) {
