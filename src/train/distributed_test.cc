@@ -21,6 +21,7 @@
 
 #include "base/cli_testing.h"
 #include "base/files.h"
+#include "model/checkpoint.h"
 #include "train/train_corpus.h"
 #include "train/trainer.h"
 
@@ -173,6 +174,7 @@ TEST(DistributedChild, Rank) {
   run.seed = 5;
   run.progress = false;
   run.max_steps = std::atoi(Env("TS_STEPS"));
+  run.resume = !std::string(Env("TS_RESUME")).empty();
   run.group = std::move(*group);
   Trainer trainer(Tiny(), ToyData(), run);
   auto s = trainer.Run();
@@ -225,6 +227,51 @@ TEST_F(DistributedTest, TwoRanksReachTheWeightsOfOneProcess) {
   // Rank 0 alone validated and wrote the files of a run (two epochs ended within 20 steps).
   EXPECT_TRUE(fs::exists(LastPath(out)));
   EXPECT_NE(Slurp(MetricsPath(out)).find("\"world_size\":2"), std::string::npos);
+}
+
+// --resume for the whole group: two ranks stop after 10 steps as if killed,
+// both resume from MODEL.last (rank 0 reads it and sends it; every rank's
+// generator and stream state come back) and go on to step 20; their weights
+// equal those of two ranks that ran the 20 steps without a stop.
+TEST_F(DistributedTest, TheGroupResumesWhereItStopped) {
+  auto group_run = [&](const std::string& out, int steps, bool resume, const std::string& tag) {
+    std::map<std::string, std::string> vars = {{"TS_DISTRIBUTED_CHILD", "1"}, {"TS_OUT", out},
+                                               {"TS_STEPS", std::to_string(steps)}, {"TS_TIMEOUT", "30"}};
+    if (resume) vars["TS_RESUME"] = "1";
+    const int port = FreePort();
+    const pid_t r0 = StartRank(0, 2, port, vars, dir_ / (tag + ".rank0.txt"));
+    const pid_t r1 = StartRank(1, 2, port, vars, dir_ / (tag + ".rank1.txt"));
+    const int code0 = WaitFor(r0, 120), code1 = WaitFor(r1, 10);
+    if (code0 < 0) Reap(r0);
+    if (code1 < 0) Reap(r1);
+    EXPECT_EQ(code0, 0) << tag << ": " << Slurp(dir_ / (tag + ".rank0.txt"));
+    EXPECT_EQ(code1, 0) << tag << ": " << Slurp(dir_ / (tag + ".rank1.txt"));
+    std::vector<torch::Tensor> w;
+    if (fs::exists(out + ".weights")) torch::load(w, out + ".weights");
+    return w;
+  };
+  const std::string stopped = (dir_ / "stopped").string(), straight = (dir_ / "straight").string();
+  const auto first = group_run(stopped, 10, false, "first-half");
+  ASSERT_FALSE(first.empty());
+  // TS_STEPS stops a process as a crash would, without writing: MODEL.last
+  // holds the last checkpoint before step 10 (an epoch's end).
+  auto last = model::ReadCheckpoint(LastPath(stopped));
+  ASSERT_TRUE(last.ok()) << last.status().message();
+  const int64_t saved_at = last->train_state.at("step").get<int64_t>();
+  ASSERT_GT(saved_at, 0);
+  ASSERT_LT(saved_at, 20);
+  const auto resumed = group_run(stopped, static_cast<int>(20 - saved_at), true, "resumed");
+  const auto whole = group_run(straight, 20, false, "straight");
+  ASSERT_EQ(resumed.size(), whole.size());
+  ASSERT_FALSE(whole.empty());
+  double worst = 0, moved = 0;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    worst = std::max(worst, (resumed[i] - whole[i]).abs().max().item<double>());
+    moved = std::max(moved, (resumed[i] - first[i]).abs().max().item<double>());
+  }
+  EXPECT_EQ(worst, 0.0) << "largest difference between the resumed and the uninterrupted group";
+  EXPECT_GT(moved, 1e-4) << "the resumed group did not train past step 10";
+  EXPECT_NE(Slurp(MetricsPath(stopped)).find("\"world_size\":2"), std::string::npos);
 }
 
 // A rank that is killed (or frozen) is named by the other, which exits with
