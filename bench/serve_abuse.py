@@ -10,7 +10,7 @@ answer per phase, the statuses seen, the server's RSS, and after each kill
 PRAGMA integrity_check and whether every tune answered 201 is still there.
 Every loop is bounded in count and time; it talks to 127.0.0.1 only.
 
-Usage: bench/serve_abuse.py [--binary build/bin/tunesmith] [--quick]
+Usage: bench/serve_abuse.py [--binary build/bin/tunesmith] [--quick] [--only PHASE]
 Exit status 1 when a check fails (/healthz slower than 100 ms or silent,
 an unexpected status, a lost tune, a damaged database).
 """
@@ -307,6 +307,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--binary", default=os.environ.get("TUNESMITH_SERVE", "build/bin/tunesmith"))
     ap.add_argument("--quick", action="store_true", help="smaller counts (a check that the script runs)")
+    ap.add_argument("--only", choices=["slowloris", "huge", "tunes", "kill"],
+                    help="one phase alone (tunes: the history and the concurrent delete and read)")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="ts_abuse_")
     db = os.path.join(work, "studio.db")
@@ -318,18 +320,22 @@ def main():
     time.sleep(0.5)
     phase(probe, "idle")
     time.sleep(1)
-    phase(probe, f"slowloris: {n_slow} silent connections")
-    slowloris(server.port, n_slow, 8)
-    probe.report(f"slowloris: {n_slow} silent connections")
-    phase(probe, "huge headers and bodies")
-    huge(server.port, server)
-    probe.report("huge headers and bodies")
-    phase(probe, f"{n_tunes} tunes in the history")
-    ids = many_tunes(server.port, n_tunes)
-    probe.report(f"{n_tunes} tunes in the history")
-    phase(probe, "concurrent delete and read")
-    delete_while_reading(server.port, random.Random(2).sample(ids, n_delete), db + ".files")
-    probe.report("concurrent delete and read")
+    run = lambda name: a.only in (None, name)
+    if run("slowloris"):
+        phase(probe, f"slowloris: {n_slow} silent connections")
+        slowloris(server.port, n_slow, 8)
+        probe.report(f"slowloris: {n_slow} silent connections")
+    if run("huge"):
+        phase(probe, "huge headers and bodies")
+        huge(server.port, server)
+        probe.report("huge headers and bodies")
+    if run("tunes"):
+        phase(probe, f"{n_tunes} tunes in the history")
+        ids = many_tunes(server.port, n_tunes)
+        probe.report(f"{n_tunes} tunes in the history")
+        phase(probe, "concurrent delete and read")
+        delete_while_reading(server.port, random.Random(2).sample(ids, n_delete), db + ".files")
+        probe.report("concurrent delete and read")
     probe.report("idle")
     probe.stop = True
     print(f"RSS at the end {server.rss_kb()} KB", flush=True)
@@ -337,8 +343,9 @@ def main():
     con = sqlite3.connect(db)
     print(f"PRAGMA integrity_check after a clean stop: {con.execute('PRAGMA integrity_check').fetchone()[0]}")
     con.close()
-    print(f"== SIGKILL while writing ({rounds} rounds)", flush=True)
-    kill_mid_write(a.binary, db, rounds)
+    if run("kill"):
+        print(f"== SIGKILL while writing ({rounds} rounds)", flush=True)
+        kill_mid_write(a.binary, db, rounds)
     print(f"{len(failures)} failed checks")
     sys.exit(1 if failures else 0)
 

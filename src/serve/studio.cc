@@ -28,6 +28,7 @@
 #include "render/tune_text.h"
 #include "serve/abc_edit.h"
 #include "serve/compose_queue.h"
+#include "serve/connection_threads.h"
 #include "serve/request.h"
 #include "serve/store.h"
 #include "tokens/abc_token.h"
@@ -39,60 +40,6 @@ using nlohmann::json;
 
 namespace {
 
-// httplib's connection handler: one thread per connection, started when no
-// idle one is waiting, up to a limit. A client that connects and says
-// nothing holds its own thread until the read timeout, never the one that
-// /healthz needs (httplib's own pool has 8 threads: eight silent clients
-// would stop the server).
-class ConnectionThreads : public httplib::TaskQueue {
- public:
-  explicit ConnectionThreads(int max_threads) : max_threads_(max_threads) {}
-  void enqueue(std::function<void()> fn) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      jobs_.push_back(std::move(fn));
-      if (idle_ > 0 || threads_ >= max_threads_) {
-        cv_.notify_one();
-        return;
-      }
-      ++threads_;
-    }
-    std::thread([this] { Loop(); }).detach();
-  }
-  void shutdown() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    stop_ = true;
-    cv_.notify_all();
-    done_.wait(lock, [this] { return threads_ == 0; });
-  }
-
- private:
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    for (;;) {
-      ++idle_;
-      // An idle thread waits a while for the next connection, then ends.
-      const bool got = cv_.wait_for(lock, std::chrono::seconds(30), [this] { return stop_ || !jobs_.empty(); });
-      --idle_;
-      if (jobs_.empty() && (stop_ || !got)) break;
-      if (jobs_.empty()) continue;
-      std::function<void()> fn = std::move(jobs_.front());
-      jobs_.pop_front();
-      lock.unlock();
-      fn();
-      lock.lock();
-    }
-    --threads_;
-    done_.notify_all();
-  }
-
-  const int max_threads_;
-  std::mutex mu_;
-  std::condition_variable cv_, done_;
-  std::deque<std::function<void()>> jobs_;
-  int threads_ = 0, idle_ = 0;
-  bool stop_ = false;
-};
 
 // At most `limit` renders at once and `queue` waiting; Enter says no past that.
 class RenderGate {

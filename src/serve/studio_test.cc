@@ -4,8 +4,13 @@
 // tunes, the tunebook, a restart, and a full queue answered with 503.
 #include "serve/studio.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -16,6 +21,7 @@
 
 #include "generate/model_path.h"
 #include "serve/abc_edit.h"
+#include "serve/connection_threads.h"
 
 namespace tunesmith::serve {
 namespace {
@@ -359,6 +365,36 @@ TEST_F(StudioTest, AFullQueueAnswers503WithRetryAfter) {
   EXPECT_GE(ok, 1);
   EXPECT_GE(busy, 1);
   EXPECT_EQ(s.client().Get("/healthz")->status, 200);
+}
+
+// Connections that arrive back to back while one thread idles each get a
+// thread: none waits for a busy one. (Counting the idle threads alone, the
+// second job saw the first one's thread still "idle" and only woke it; it
+// then waited for a busy connection to end: up to a silent client's read
+// timeout, seen as /healthz stalls of 0.8-2 s in the slowloris run.)
+TEST(ConnectionThreads, JobsArrivingTogetherEachGetAThread) {
+  ConnectionThreads pool(64);
+  std::promise<void> ran;
+  pool.enqueue([&ran] { ran.set_value(); });
+  ran.get_future().wait();
+  for (int i = 0; i < 500 && pool.idle() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  ASSERT_EQ(pool.idle(), 1);
+  constexpr int kJobs = 32;
+  std::atomic<int> started{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  for (int i = 0; i < kJobs; ++i) {
+    pool.enqueue([&started, released] {
+      ++started;
+      released.wait();
+    });
+  }
+  for (int i = 0; i < 1000 && started.load() < kJobs; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_EQ(started.load(), kJobs) << "jobs waited for a busy thread";
+  EXPECT_EQ(pool.threads(), kJobs);
+  release.set_value();
+  pool.shutdown();
+  EXPECT_EQ(pool.threads(), 0);
 }
 
 // The queue is held while six requests arrive, so that they meet in it
