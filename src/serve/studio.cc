@@ -7,11 +7,14 @@
 
 #include <httplib.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -577,10 +580,17 @@ void Studio::Impl::Routes() {
     if (!fq.ok()) return SendError(res, fq.error());
     auto t = Tune(id);
     if (!t.ok()) return SendError(res, t.error());
-    auto bytes = RenderFile(*t, ext, *fq);
-    if (!bytes.ok()) {
-      if (bytes.error().status == 503) res.set_header("Retry-After", "2");
-      return SendError(res, bytes.error());
+    // A cached file is sent from an open descriptor in 64 KiB pieces (a
+    // delete meanwhile does not cut it short); else it is rendered first.
+    auto cached = std::make_shared<std::ifstream>(files / (t->id + fq->Variant() + "." + ext), std::ios::binary);
+    std::string rendered;
+    if (!*cached) {
+      auto bytes = RenderFile(*t, ext, *fq);
+      if (!bytes.ok()) {
+        if (bytes.error().status == 503) res.set_header("Retry-After", "2");
+        return SendError(res, bytes.error());
+      }
+      rendered = std::move(*bytes);
     }
     res.status = 200;
     res.set_header("Content-Disposition",
@@ -589,7 +599,22 @@ void Studio::Impl::Routes() {
       // An SVG may carry script from an edited tune's text: never run it.
       res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     }
-    res.set_content(*bytes, ContentType(ext));
+    if (!*cached) {
+      res.body = std::move(rendered);  // set_content would copy it once more
+      res.set_header("Content-Type", ContentType(ext));
+      return;
+    }
+    cached->seekg(0, std::ios::end);
+    const auto size = static_cast<size_t>(cached->tellg());
+    cached->seekg(0);
+    res.set_content_provider(size, ContentType(ext), [cached](size_t offset, size_t length, httplib::DataSink& sink) {
+      std::array<char, 64 * 1024> piece;
+      cached->seekg(static_cast<std::streamoff>(offset));
+      cached->read(piece.data(), static_cast<std::streamsize>(std::min(length, piece.size())));
+      const std::streamsize got = cached->gcount();
+      if (got <= 0) return false;
+      return sink.write(piece.data(), static_cast<size_t>(got));
+    });
   });
 
   s.Get(R"(/api/tunes/([^/.]+))", [this](const httplib::Request& req, httplib::Response& res) {
