@@ -167,7 +167,6 @@ struct Field {
   char key = 0;
   std::string value;
   SourcePos pos;
-  friend bool operator==(const Field&, const Field&) = default;
 };
 
 struct Tune {

@@ -285,6 +285,11 @@ Result<DecodedAbcTokens> DecodeAbcTokens(const std::vector<std::string>& tokens,
         add(std::move(e));
         break;
       case TokenClass::kInlineKey: {
+        // ABC spells a key's tonic with one accidental at most (K:Cb, not
+        // K:Cbb); the encoder never writes more (abc::Transpose respells).
+        if (token->key_tonic.alter > 1 || token->key_tonic.alter < -1) {
+          return Status::InvalidArgument(TokenError(i, text, "a key ABC cannot write (a tonic with two accidentals)"));
+        }
         abc::Key key;
         key.tonic_step = token->key_tonic.step;
         key.tonic_alter = token->key_tonic.alter;

@@ -236,6 +236,8 @@ TEST(TokenizerTest, DecodeErrorsNameTheToken) {
       {"<s> M:4/4 K:maj C M:6/8", "header token inside"},
       {"<s> M:4/4 K:maj C \"I\"", "at the end"},
       {"<s> M:4/4 K:maj [ C E", "inside a chord"},
+      // Found by tokenizer_fuzz: written as K:Cbbloc, which no reader takes.
+      {"<s> M:4/4 K:maj C 2 | [K:Cbbloc] C 2 |", "two accidentals"},
   };
   for (const auto& [tokens, why] : cases) {
     auto tune = DecodeTune(Split(tokens), TokenizerKind::kAbcToken);
