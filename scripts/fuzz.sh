@@ -59,7 +59,11 @@ for t in "${targets[@]}"; do
   dir=$build/fuzz/$t
   bin=$build/bin/$t
   rm -rf "$dir/seeds"
-  mkdir -p "$dir/seeds" "$dir/corpus"
+  # TUNESMITH_FUZZ_FRESH=1 (CI): start from the seeds alone, so that with
+  # -seed and -runs the run is the same on every machine.
+  corpus=$dir/corpus
+  if [ "${TUNESMITH_FUZZ_FRESH:-0}" = 1 ]; then corpus=$dir/fresh-corpus; rm -rf "$corpus"; fi
+  mkdir -p "$dir/seeds" "$corpus"
   if [ "$t" = abc_reader_fuzz ]; then
     cp "$tunes"/* "$dir/seeds/"
   elif [ "$t" = request_fuzz ]; then
@@ -72,7 +76,7 @@ for t in "${targets[@]}"; do
   # -timeout: one input running 10 s is a finding (a hang).
   set +e
   "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$dir/" "$@" "$dir/corpus" "$dir/seeds" >"$log" 2>&1
+    -artifact_prefix="$dir/" "$@" "$corpus" "$dir/seeds" >"$log" 2>&1
   rc=$?
   set -e
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
@@ -81,7 +85,7 @@ for t in "${targets[@]}"; do
     echo "fuzz.sh: $t FAILED after ${execs:-?} executions in ${seconds} s (exit $rc); log: $log" >&2
     status=1
   else
-    echo "fuzz.sh: $t: ${execs:-?} executions in ${seconds} s, no crash ($(ls "$dir/corpus" | wc -l) inputs in $dir/corpus)" >&2
+    echo "fuzz.sh: $t: ${execs:-?} executions (at most ${seconds} s), no crash ($(ls "$corpus" | wc -l) inputs in $corpus)" >&2
   fi
 done
 exit $status
