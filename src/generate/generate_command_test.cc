@@ -14,10 +14,8 @@
 
 #include "base/cli_testing.h"
 #include "generate/novelty_guard.h"
-#include "generate/test_vocabulary.h"
+#include "generate/test_models.h"
 #include "model/checkpoint.h"
-#include "model/lstm_lm.h"
-#include "model/weights.h"
 
 namespace tunesmith::generate {
 namespace {
@@ -33,23 +31,10 @@ class GenerateCommand : public ::testing::Test {
     if (!fs::exists(binary_)) GTEST_SKIP() << "tunesmith-nn is not built";
     dir_ = fs::temp_directory_path() / ("ts_generate_cmd_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    const tokens::Vocabulary vocab = testing::TestVocabulary();
-    model::Checkpoint c;
-    c.model.vocab_size = vocab.size();
-    c.model.embedding = 16;
-    c.model.hidden = 32;
-    c.model.layers = 1;
-    c.vocabulary = vocab.Serialize();
-    torch::manual_seed(3);
-    model::LstmLm net(c.model);
-    c.weights = model::SerializeWeights(net);
+    const model::Checkpoint c = testing::SmallLstmCheckpoint();
     ASSERT_TRUE(model::WriteCheckpoint((dir_ / "plain.ckpt").string(), c).ok());
     // The same model carrying a novelty index of one training tune.
-    corpus::IndexedTune t{"The Only Training Tune",
-                          corpus::BarHashesOfTokens(testing::Split("<s> M:4/4 K:maj R:reel C 8 | D 8 | E 8 |] </s>")),
-                          {}};
-    c.extras[kNoveltyExtraKey] = corpus::NoveltyIndex({t}, "test").Serialize();
-    ASSERT_TRUE(model::WriteCheckpoint((dir_ / "indexed.ckpt").string(), c).ok());
+    ASSERT_TRUE(model::WriteCheckpoint((dir_ / "indexed.ckpt").string(), testing::WithOneTrainingTune(c)).ok());
   }
   void TearDown() override {
     if (!dir_.empty()) fs::remove_all(dir_);

@@ -23,10 +23,8 @@
 #include "base/cli_testing.h"
 #include "generate/composer.h"
 #include "generate/novelty_guard.h"
-#include "generate/test_vocabulary.h"
+#include "generate/test_models.h"
 #include "model/checkpoint.h"
-#include "model/lstm_lm.h"
-#include "model/weights.h"
 
 extern char** environ;
 
@@ -58,20 +56,7 @@ class Harden : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("ts_generate_harden_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "tmp");
-    const tokens::Vocabulary vocab = testing::TestVocabulary();
-    model::Checkpoint c;
-    c.model.vocab_size = vocab.size();
-    c.model.embedding = 16;
-    c.model.hidden = 32;
-    c.model.layers = 1;
-    c.vocabulary = vocab.Serialize();
-    torch::manual_seed(3);
-    model::LstmLm net(c.model);
-    c.weights = model::SerializeWeights(net);
-    corpus::IndexedTune t{"The Only Training Tune",
-                          corpus::BarHashesOfTokens(testing::Split("<s> M:4/4 K:maj R:reel C 8 | D 8 | E 8 |] </s>")),
-                          {}};
-    c.extras[kNoveltyExtraKey] = corpus::NoveltyIndex({t}, "test").Serialize();
+    const model::Checkpoint c = testing::WithOneTrainingTune(testing::SmallLstmCheckpoint());
     model_ = (dir_ / "model.ckpt").string();
     ASSERT_TRUE(model::WriteCheckpoint(model_, c).ok());
   }

@@ -23,6 +23,7 @@
 #include "base/files.h"
 #include "model/checkpoint.h"
 #include "train/train_corpus.h"
+#include "train/toy_data.h"
 #include "train/trainer.h"
 
 namespace tunesmith::train {
@@ -31,34 +32,8 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-// Tunes of a toy language (bars of three notes that follow a rule).
-std::vector<std::vector<int32_t>> ToyTunes(int count, int seed) {
-  std::vector<std::vector<int32_t>> tunes;
-  for (int k = 0; k < count; ++k) {
-    std::vector<int32_t> t = {tokens::kBosId};
-    int note = (k * 5 + seed) % 7;
-    const int bars = 3 + (k * 3 + seed) % 6;
-    for (int bar = 0; bar < bars; ++bar) {
-      for (int j = 0; j < 3; ++j) {
-        t.push_back(4 + note);
-        note = (note * 3 + 1) % 7;
-      }
-      t.push_back(11);
-    }
-    t.push_back(tokens::kEosId);
-    tunes.push_back(t);
-  }
-  return tunes;
-}
-
-TrainData ToyData() {
-  TrainData d;
-  d.vocabulary = tokens::Vocabulary(tokens::TokenizerKind::kAbcToken, {"A", "B", "C", "D", "E", "F", "G", "|"});
-  d.train = ToyTunes(45, 0);  // 6 batches of 8 per epoch, the last one of 5: uneven shards are covered
-  d.valid = ToyTunes(8, 3);
-  d.corpus_fingerprint = "toy-corpus";
-  return d;
-}
+// 45 toy tunes: 6 batches of 8 per epoch, the last one of 5 (uneven shards are covered).
+TrainData ToyData() { return testing::ToyData(45); }
 
 // The tiny preset (configs/tiny.json) with room for `steps` steps.
 TrainConfig Tiny() {

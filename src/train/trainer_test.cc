@@ -1,4 +1,5 @@
 #include "train/trainer.h"
+#include "train/toy_data.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,35 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Tunes of a toy language: bars of three notes that follow a rule, so a model
-// can learn them; ids 4..10 notes, 11 the bar line.
-std::vector<std::vector<int32_t>> ToyTunes(int count, int seed) {
-  std::vector<std::vector<int32_t>> tunes;
-  for (int k = 0; k < count; ++k) {
-    std::vector<int32_t> t = {tokens::kBosId};
-    int note = (k * 5 + seed) % 7;
-    const int bars = 3 + (k * 3 + seed) % 6;
-    for (int bar = 0; bar < bars; ++bar) {
-      for (int j = 0; j < 3; ++j) {
-        t.push_back(4 + note);
-        note = (note * 3 + 1) % 7;
-      }
-      t.push_back(11);
-    }
-    t.push_back(tokens::kEosId);
-    tunes.push_back(t);
-  }
-  return tunes;
-}
-
-TrainData ToyData() {
-  TrainData d;
-  d.vocabulary = tokens::Vocabulary(tokens::TokenizerKind::kAbcToken, {"A", "B", "C", "D", "E", "F", "G", "|"});
-  d.train = ToyTunes(48, 0);
-  d.valid = ToyTunes(8, 3);
-  d.corpus_fingerprint = "toy-corpus";
-  return d;
-}
+TrainData ToyData() { return testing::ToyData(48); }
 
 TrainConfig TinyConfig(corpus::BatchMode mode) {
   TrainConfig c;
