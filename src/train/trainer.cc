@@ -272,6 +272,9 @@ Result<TrainSummary> Trainer::Run() {
     double smooth_loss = -1, smooth_step_seconds = -1;
     auto step_clock = Clock::now();
 
+    // Resumed from the last checkpoint of a run that had finished (killed
+    // between that write and its exit): nothing is left to train.
+    stop_reason_ = FinishedReason();
     while (stop_reason_.empty()) {
       // One optimisation step. Distributed: what this rank wishes goes with
       // its gradients, so that every rank stops or saves after the same step.
@@ -496,6 +499,13 @@ double Trainer::Step(const corpus::Batch& global) {
 
 bool Trainer::Leads() const { return !run_.group || run_.group->rank() == 0; }
 
+std::string Trainer::FinishedReason() const {
+  const TrainOptions& o = config_.train;
+  if (epochs_done_ >= o.epochs) return "epochs";
+  if (o.patience > 0 && epochs_since_best_ >= o.patience) return "early stop";
+  return "";
+}
+
 bool Trainer::EndOfEpoch() {
   const TrainOptions& o = config_.train;
   ++epochs_done_;
@@ -535,11 +545,7 @@ bool Trainer::EndOfEpoch() {
     Status st = SaveBest();
     if (!st.ok()) throw std::runtime_error(st.message());
   }
-  if (epochs_done_ >= o.epochs) {
-    stop_reason_ = "epochs";
-  } else if (o.patience > 0 && epochs_since_best_ >= o.patience) {
-    stop_reason_ = "early stop";
-  }
+  stop_reason_ = FinishedReason();
   if (run_.group) {
     std::string verdict = nlohmann::json({{"stop_reason", stop_reason_},
                                           {"epochs_since_best", epochs_since_best_},

@@ -94,6 +94,8 @@ class Trainer {
   Status Start();
   double Step(const corpus::Batch& batch);
   bool EndOfEpoch();  // validates; returns true when training should stop
+  // Why training is over after the epochs done so far ("epochs", "early stop"), or "".
+  std::string FinishedReason() const;
   bool Leads() const;  // alone, or rank 0 of a group: validates, logs, prints and writes files
   // The checkpoint of the model as it is now (weights, vocabulary, config, state).
   model::Checkpoint CurrentCheckpoint() const;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "model/checkpoint.h"
 #include "model/lstm_lm.h"
@@ -161,6 +162,30 @@ TEST_F(TrainerTest, ResumeAfterCrashEqualsUninterruptedRunTunes) {
 
 TEST_F(TrainerTest, ResumeAfterCrashEqualsUninterruptedRunStream) {
   CheckResumeEquivalence(this, corpus::BatchMode::kStream, Run("whole-s"), Run("broken-s"));
+}
+
+// A process killed after its last checkpoint write but before it exited
+// leaves the final state in MODEL.last: resuming it trains nothing more
+// (it had gone on for an epoch, and for another after each such kill).
+TEST_F(TrainerTest, ResumingAFinishedRunTrainsNoMore) {
+  const TrainConfig config = TinyConfig(corpus::BatchMode::kStream);
+  RunOptions r = Run("finished");
+  Trainer whole(config, ToyData(), r);
+  auto a = whole.Run();
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const std::string last = LastPath(r.out);
+  std::ifstream before_in(last, std::ios::binary);
+  const std::string before((std::istreambuf_iterator<char>(before_in)), {});
+  r.resume = true;
+  Trainer again(config, ToyData(), r);
+  auto b = again.Run();
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->steps, a->steps);
+  EXPECT_EQ(b->epochs, a->epochs);
+  EXPECT_EQ(b->stop_reason, "epochs");
+  EXPECT_EQ(model::SerializeWeights(again.model()), model::SerializeWeights(whole.model()));
+  std::ifstream after_in(last, std::ios::binary);
+  EXPECT_TRUE(std::string((std::istreambuf_iterator<char>(after_in)), {}) == before) << "MODEL.last was rewritten";
 }
 
 TEST_F(TrainerTest, ResumeOnAnotherCorpusIsRefused) {
