@@ -9,6 +9,8 @@
 #include <functional>
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "abc/fields.h"
 #include "abc/files.h"
@@ -189,6 +191,29 @@ class ReadTextFileTest : public ::testing::Test {
   }
   std::filesystem::path dir_;
 };
+
+// What check, fmt and tokens share: a missing path and a binary file are
+// reported, naming them, and the other files are still read tune by tune.
+TEST_F(ReadTextFileTest, ReadAbcFilesGoesOnPastFilesItCannotRead) {
+  const std::string good = Write("good.abc", "X:1\nT:a\nK:C\nCDEF|\n\nX:2\nT:b\nK:C\nGABc|\n");
+  const std::string binary = Write("binary.abc", std::string("X:1\0", 4));
+  const std::string empty = Write("empty.abc", "no tune here\n");
+  std::vector<std::string> problems, tunes;
+  std::vector<std::pair<std::string, int>> done;
+  const bool all_read = ReadAbcFiles(
+      {(dir_ / "missing.abc").string(), binary, good, empty},
+      [&](const std::string& file, ReadStep& step) {
+        for (const Tune& t : step.result.tunes) tunes.push_back(file + " " + t.Title());
+      },
+      [&](const std::string& file, int seen) { done.emplace_back(file, seen); },
+      [&](const std::string& message) { problems.push_back(message); });
+  EXPECT_FALSE(all_read);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[0].find("missing.abc"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("binary.abc"), std::string::npos) << problems[1];
+  EXPECT_EQ(tunes, (std::vector<std::string>{good + " a", good + " b"}));
+  EXPECT_EQ(done, (std::vector<std::pair<std::string, int>>{{good, 2}, {empty, 0}}));
+}
 
 TEST_F(ReadTextFileTest, F03_BinaryAndUtf16AreNotText) {
   struct Case {

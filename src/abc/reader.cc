@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <new>
 
 #include "abc/fields.h"
 #include "abc/files.h"
@@ -570,6 +571,41 @@ Result<ReadResult> ReadAbcFile(const std::string& path, const ReadOptions& optio
   auto text = ReadTextFile(path);
   if (!text.ok()) return text.status();
   return ReadAbc(*text, path, options);
+}
+
+bool ReadAbcFiles(const std::vector<std::string>& paths,
+                  const std::function<void(const std::string& file, ReadStep& step)>& each,
+                  const std::function<void(const std::string& file, int tunes_seen)>& file_done,
+                  const std::function<void(const std::string& message)>& problem) {
+  bool all_read = true;
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    if (Status listed = ListAbcFiles({path}, &files); !listed.ok()) {
+      problem(listed.message());
+      all_read = false;
+    }
+  }
+  for (const std::string& file : files) {
+    int tunes_seen = 0;
+    try {
+      auto text = ReadTextFile(file);
+      if (!text.ok()) {
+        problem(text.status().message());
+        all_read = false;
+        continue;
+      }
+      // One tune at a time: memory is the file's text and one tune.
+      ReadAbcTunes(*text, file, {}, [&](ReadStep& step) {
+        tunes_seen += step.result.tunes_seen;
+        each(file, step);
+      });
+    } catch (const std::bad_alloc&) {
+      problem(file + ": out of memory while reading it");
+      all_read = false;
+    }
+    if (file_done) file_done(file, tunes_seen);
+  }
+  return all_read;
 }
 
 }  // namespace tunesmith::abc

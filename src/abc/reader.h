@@ -62,4 +62,16 @@ void ReadAbcTunes(std::string_view text, std::string_view file, const ReadOption
 // Reads a file ("-" is stdin). Fails only when the file cannot be read.
 Result<ReadResult> ReadAbcFile(const std::string& path, const ReadOptions& options = {});
 
+// What `check`, `fmt` and `tokens` do with their paths: every ABC file under
+// `paths` (ListAbcFiles, each path on its own) read one tune at a time
+// (ReadAbcTunes): `each(file, step)` for every step, then
+// `file_done(file, tunes_seen)` (may be null). A path that cannot be listed,
+// a file that cannot be read as text, or one whose reading runs out of
+// memory goes to `problem` with a message naming it, and the rest are still
+// read. False when any did.
+bool ReadAbcFiles(const std::vector<std::string>& paths,
+                  const std::function<void(const std::string& file, ReadStep& step)>& each,
+                  const std::function<void(const std::string& file, int tunes_seen)>& file_done,
+                  const std::function<void(const std::string& message)>& problem);
+
 }  // namespace tunesmith::abc

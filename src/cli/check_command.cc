@@ -33,16 +33,6 @@ nlohmann::json ProblemJson(const abc::Diagnostic& d, const char* kind) {
 }
 
 int RunCheck(const CheckOptions& options) {
-  // Each path on its own: a missing one is reported and the others are still checked.
-  std::vector<std::string> files;
-  bool io_error = false;
-  for (const std::string& path : options.paths) {
-    Status listed = abc::ListAbcFiles({path}, &files);
-    if (!listed.ok()) {
-      std::cerr << "tunesmith check: " << base::TerminalSafe(listed.message()) << "\n";
-      io_error = true;
-    }
-  }
   int tunes = 0, read = 0, warnings = 0, rejected = 0, bars = 0, off_meter = 0;
   bool no_tune = false;
   nlohmann::json problems = nlohmann::json::array();
@@ -50,20 +40,12 @@ int RunCheck(const CheckOptions& options) {
     if (options.json) problems.push_back(ProblemJson(d, kind));
     else if (!options.quiet) std::cerr << d.Format() << "\n";
   };
-  for (const std::string& file : files) {
-    try {
-      auto text = abc::ReadTextFile(file);
-      if (!text.ok()) {
-        std::cerr << "tunesmith check: " << base::TerminalSafe(text.status().message()) << "\n";
-        io_error = true;
-        continue;
-      }
-      int file_tunes = 0;
-      // One tune at a time: memory is the file's text and one tune.
-      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& step) {
+  // Each path and file on its own: one that cannot be read is reported and the others are still checked.
+  const bool all_read = abc::ReadAbcFiles(
+      options.paths,
+      [&](const std::string&, abc::ReadStep& step) {
         const abc::ReadResult& result = step.result;
         tunes += result.tunes_seen;
-        file_tunes += result.tunes_seen;
         read += static_cast<int>(result.tunes.size());
         warnings += result.warnings;
         rejected += result.rejected;
@@ -91,13 +73,9 @@ int RunCheck(const CheckOptions& options) {
             report(d, "bar");
           }
         }
-      });
-      no_tune = no_tune || file_tunes == 0;
-    } catch (const std::bad_alloc&) {
-      std::cerr << "tunesmith check: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
-      io_error = true;
-    }
-  }
+      },
+      [&](const std::string&, int tunes_seen) { no_tune = no_tune || tunes_seen == 0; },
+      [](const std::string& message) { std::cerr << "tunesmith check: " << base::TerminalSafe(message) << "\n"; });
   if (options.json) {
     nlohmann::json summary = {{"tunes", tunes},         {"read", read}, {"warnings", warnings},
                               {"rejected", rejected},   {"bars", bars}, {"bars_off_meter", off_meter},
@@ -107,7 +85,7 @@ int RunCheck(const CheckOptions& options) {
     std::cout << "tunes " << tunes << ", read " << read << ", warnings " << warnings << ", rejected " << rejected
               << ", bars " << bars << ", bars off-meter " << off_meter << "\n";
   }
-  if (io_error) return kExitUsage;
+  if (!all_read) return kExitUsage;
   return rejected > 0 || no_tune ? kExitRejected : kExitOk;
 }
 

@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "abc/fields.h"
-#include "abc/files.h"
 #include "abc/reader.h"
 #include "abc/transpose.h"
 #include "abc/writer.h"
@@ -42,28 +41,11 @@ int RunFmt(const FmtOptions& options) {
     }
     write.unit_length = *unit;
   }
-  std::vector<std::string> files;
-  bool io_error = false, rejected = false, first = true;
-  for (const std::string& path : options.paths) {
-    Status listed = abc::ListAbcFiles({path}, &files);
-    if (!listed.ok()) {
-      std::cerr << "tunesmith fmt: " << base::TerminalSafe(listed.message()) << "\n";
-      io_error = true;
-    }
-  }
-  for (const std::string& file : files) {
-    auto text = abc::ReadTextFile(file);
-    if (!text.ok()) {
-      std::cerr << "tunesmith fmt: " << base::TerminalSafe(text.status().message()) << "\n";
-      io_error = true;
-      continue;
-    }
-    // One tune at a time: memory is the file's text and one tune.
-    int file_tunes = 0;
-    try {
-      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
+  bool rejected = false, first = true;
+  const bool all_read = abc::ReadAbcFiles(
+      options.paths,
+      [&](const std::string&, abc::ReadStep& part) {
         const abc::ReadResult& result = part.result;
-        file_tunes += result.tunes_seen;
         for (const auto& d : result.diagnostics) {
           if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
         }
@@ -85,14 +67,10 @@ int RunFmt(const FmtOptions& options) {
           std::cout << out;
           first = false;
         }
-      });
-    } catch (const std::bad_alloc&) {
-      std::cerr << "tunesmith fmt: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
-      io_error = true;
-    }
-    rejected = rejected || file_tunes == 0;
-  }
-  if (io_error) return kExitUsage;
+      },
+      [&](const std::string&, int tunes_seen) { rejected = rejected || tunes_seen == 0; },
+      [](const std::string& message) { std::cerr << "tunesmith fmt: " << base::TerminalSafe(message) << "\n"; });
+  if (!all_read) return kExitUsage;
   return rejected ? kExitRejected : kExitOk;
 }
 

@@ -93,28 +93,11 @@ int PrintTokens(const TokensArgs& args) {
     std::fwrite(line.data(), 1, line.size(), stdout);
   };
 
-  std::vector<std::string> files;
-  bool io_error = false;
-  for (const std::string& path : args.files) {
-    Status listed = abc::ListAbcFiles({path}, &files);
-    if (!listed.ok()) {
-      std::cerr << "tunesmith tokens: " << base::TerminalSafe(listed.message()) << "\n";
-      io_error = true;
-    }
-  }
   std::vector<std::vector<std::string>> encoded;  // only for own_vocab
   int rejected = 0;
-  for (const auto& file : files) {
-    auto text = abc::ReadTextFile(file);
-    if (!text.ok()) {
-      std::cerr << "tunesmith tokens: " << base::TerminalSafe(text.status().message()) << "\n";
-      io_error = true;
-      continue;
-    }
-    int file_tunes = 0;
-    try {
-      abc::ReadAbcTunes(*text, file, {}, [&](abc::ReadStep& part) {
-        file_tunes += part.result.tunes_seen;
+  const bool all_read = abc::ReadAbcFiles(
+      args.files,
+      [&](const std::string&, abc::ReadStep& part) {
         for (const auto& d : part.result.diagnostics) {
           if (d.severity == abc::Severity::kError) std::cerr << d.Format() << "\n";
         }
@@ -130,20 +113,16 @@ int PrintTokens(const TokensArgs& args) {
           if (own_vocab) encoded.push_back(std::move(toks).value());
           else print(*toks);
         }
-      });
-    } catch (const std::bad_alloc&) {
-      std::cerr << "tunesmith tokens: " << base::TerminalSafe(file) << ": out of memory while reading it\n";
-      io_error = true;
-    }
-    if (file_tunes == 0) ++rejected;
-  }
+      },
+      [&](const std::string&, int tunes_seen) { rejected += tunes_seen == 0; },
+      [](const std::string& message) { std::cerr << "tunesmith tokens: " << base::TerminalSafe(message) << "\n"; });
   if (own_vocab) {
     std::vector<std::string> all;
     for (const auto& e : encoded) all.insert(all.end(), e.begin(), e.end());
     vocab = tokens::Vocabulary(kind, std::move(all));
     for (const auto& e : encoded) print(e);
   }
-  if (io_error) return kExitUsage;
+  if (!all_read) return kExitUsage;
   return rejected > 0 ? kExitRejected : kExitOk;
 }
 
